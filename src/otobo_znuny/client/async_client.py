@@ -1,0 +1,462 @@
+"""``OTOBOZnunyClient``: the async client on ``httpx.AsyncClient``."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Generator, Sequence
+from types import TracebackType
+from typing import Any, Literal, TypeVar
+
+import httpx
+from typing_extensions import Self, Unpack
+
+from otobo_znuny.client import flows
+from otobo_znuny.client.base import (
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_ATTACHMENT_BYTES,
+    DEFAULT_MAX_BODY_CHARS,
+    DEFAULT_MAX_REPLY_BYTES,
+    DEFAULT_TIMEOUT,
+    ClientCore,
+    GetOptions,
+    ProgressCallback,
+    ReplyBuffer,
+    log_exchange,
+    reply_from_response,
+    warn_if_insecure,
+)
+from otobo_znuny.client.engine import AuthState, RawReply, RenewSession, Send, Sleep, run_call
+from otobo_znuny.client.retry import RetryPolicy
+from otobo_znuny.config import ClientConfig
+from otobo_znuny.errors import OTOBOZnunyError
+from otobo_znuny.models.history import HistoryEntry
+from otobo_znuny.models.search import TicketSearch
+from otobo_znuny.models.session import SessionInfo
+from otobo_znuny.models.ticket import Attachment, Ticket, TicketCreate, TicketReference, TicketUpdate
+from otobo_znuny.operations.call import Call
+from otobo_znuny.operations.http import HttpRequest
+
+__all__ = ["OTOBOZnunyClient"]
+
+T = TypeVar("T")
+
+
+class OTOBOZnunyClient(ClientCore):
+    """Async client for one OTOBO/Znuny GenericInterface web service.
+
+    Args:
+        config: where the web service is and which routes it has.
+        client: an ``httpx.AsyncClient`` to use as is (custom transport, proxies, timeouts);
+            by default the client makes one with ``timeout``, ``limits`` and ``verify``.
+        max_retries: retries of safe failures (see ``otobo_znuny.client.retry``).
+        timeout, limits, verify: settings of the default httpx client; ``verify`` stays on unless
+            turned off explicitly (which warns once).
+        retry_policy: backoff settings; ``max_retries`` overrides its count.
+        max_reply_bytes: replies larger than this are refused without being read whole.
+        max_attachment_bytes, max_body_chars: inputs larger than these are refused before sending.
+        batch_size, max_concurrency: bulk reads fetch ``batch_size`` tickets per TicketGet with at
+            most ``max_concurrency`` requests in flight.
+
+    Use it as ``async with OTOBOZnunyClient(config) as client:`` or call ``await client.aclose()``.
+    """
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        client: httpx.AsyncClient | None = None,
+        max_retries: int = 2,
+        *,
+        timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
+        limits: httpx.Limits = DEFAULT_LIMITS,
+        verify: Any = True,
+        retry_policy: RetryPolicy | None = None,
+        max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
+        max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+        max_body_chars: int = DEFAULT_MAX_BODY_CHARS,
+        batch_size: int = 50,
+        max_concurrency: int = 4,
+    ) -> None:
+        super().__init__(
+            config,
+            max_retries,
+            retry_policy=retry_policy,
+            max_reply_bytes=max_reply_bytes,
+            max_attachment_bytes=max_attachment_bytes,
+            max_body_chars=max_body_chars,
+            batch_size=batch_size,
+            max_concurrency=max_concurrency,
+        )
+        if client is not None and not isinstance(client, httpx.AsyncClient):
+            raise TypeError(f"client must be an httpx.AsyncClient, not {type(client).__name__}")
+        warn_if_insecure(verify)
+        self._owns_http = client is None
+        self._http = client or httpx.AsyncClient(timeout=timeout, limits=limits, verify=verify)
+        self._session_lock = asyncio.Lock()
+
+    # ---- lifetime ------------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the underlying httpx client (also a passed-in one, as the original library did)."""
+        await self._http.aclose()
+
+    def with_options(
+        self,
+        *,
+        max_retries: int | None = None,
+        timeout: httpx.Timeout | float | Literal["default"] | None = "default",
+        retry_writes: bool | None = None,
+    ) -> Self:
+        """A view of this client with other retry/timeout settings, sharing connection and session.
+
+        ``retry_writes=True`` lets TicketCreate/TicketUpdate be re-sent after an ambiguous failure
+        (it may create duplicates). ``timeout=None`` disables the timeout.
+        """
+        clone: Self = self._copy_with(max_retries, timeout, retry_writes)
+        return clone
+
+    # ---- the I/O shell -------------------------------------------------------------------------
+
+    async def _send(self, request: HttpRequest) -> RawReply:
+        started = time.perf_counter()
+        http_request = self._http.build_request(
+            request.method,
+            request.url,
+            params=list(request.params) or None,
+            headers=request.headers,
+            content=request.content,
+            timeout=httpx.USE_CLIENT_DEFAULT if self._timeout == "default" else self._timeout,
+        )
+        response = await self._http.send(http_request, stream=True)
+        try:
+            buffer = ReplyBuffer(request.operation, self._max_reply_bytes, response.headers.get("content-length"))
+            async for chunk in response.aiter_bytes():
+                buffer.add(chunk)
+        finally:
+            await response.aclose()
+        reply = reply_from_response(response, buffer.body())
+        log_exchange(request, reply, started)
+        return reply
+
+    async def _drive(self, steps: Generator[Any, Any, T]) -> T:
+        try:
+            action = next(steps)
+            while True:
+                try:
+                    if isinstance(action, Send):
+                        result: Any = await self._send(action.request)
+                    elif isinstance(action, Sleep):
+                        await asyncio.sleep(action.seconds)
+                        result = None
+                    elif isinstance(action, RenewSession):
+                        result = await self._renew_session(action.stale)
+                    else:  # pragma: no cover - run_call yields nothing else
+                        raise TypeError(f"unknown action {action!r}")
+                except Exception as exc:  # handed to the generator, which decides (retry or raise)
+                    action = steps.throw(exc)
+                else:
+                    action = steps.send(result)
+        except StopIteration as stop:
+            value: T = stop.value
+            return value
+
+    async def _renew_session(self, stale: str | None) -> str:
+        async with self._session_lock:
+            current = self._auth.session_id
+            if current is not None and current != stale:
+                return current  # another task already renewed it
+            password_state = AuthState(auth=self._auth.auth)
+            session_id = await self._drive(
+                run_call(self._config, password_state, self._session_create_call(), self._policy)
+            )
+            self._auth.session_id = session_id
+            return session_id
+
+    async def _call(self, call: Call[T]) -> T:
+        return await self._drive(run_call(self._config, self._auth, call, self._policy))
+
+    async def _flow(self, flow: flows.Flow[T]) -> T:
+        try:
+            call = next(flow)
+            while True:
+                try:
+                    result = await self._call(call)
+                except OTOBOZnunyError as exc:
+                    call = flow.throw(exc)
+                else:
+                    call = flow.send(result)
+        except StopIteration as stop:
+            value: T = stop.value
+            return value
+
+    # ---- tickets -------------------------------------------------------------------------------
+
+    async def create_ticket(self, ticket: TicketCreate) -> Ticket:
+        """Create a ticket and return it as the server stored it (read back with TicketGet).
+
+        TicketCreate is never re-sent automatically once it may have reached the server. If the read
+        back fails after a successful create, the ticket is returned from the request data with
+        ``extra["read_back_error"]`` instead of raising.
+
+        Raises:
+            RequestValidationError: input refused before sending.
+            OutcomeUnknownError: the reply was lost; the ticket may or may not exist.
+            OTOBOError: the server refused the ticket (e.g. ``InvalidParameterError``).
+        """
+        options = self._get_options({})
+        return await self._flow(
+            flows.write_then_read(self._create_call(ticket), lambda i: self._ticket_get_call([i], options), ticket)
+        )
+
+    async def get_ticket(self, ticket_id: int, **options: Unpack[GetOptions]) -> Ticket:
+        """Fetch exactly one ticket (by default with articles and dynamic fields).
+
+        Raises:
+            AccessDeniedError: the ticket does not exist or is not readable (the server does not
+                distinguish); ``TicketNotFoundError`` if the reply holds no ticket.
+        """
+        call = self._ticket_get_call([ticket_id], self._get_options(options))
+        return await self._flow(flows.get_one_ticket(call, ticket_id))
+
+    async def get_tickets(
+        self,
+        ticket_ids: Sequence[int],
+        *,
+        on_error: flows.OnError = "raise",
+        batch_size: int | None = None,
+        max_concurrency: int | None = None,
+        progress: ProgressCallback | None = None,
+        **options: Unpack[GetOptions],
+    ) -> list[Ticket]:
+        """Fetch many tickets with batched TicketGet requests, in the order of ``ticket_ids``.
+
+        One unreadable ID fails a whole TicketGet, so a failing batch is split until the bad IDs are
+        isolated; the rest is still returned.
+
+        Raises:
+            BatchFetchError: some IDs failed (``on_error="raise"``); it carries every fetched ticket.
+        """
+        tickets: list[Ticket] = []
+        failed: dict[int, OTOBOZnunyError] = {}
+        async for batch_tickets, batch_failed in self._fetch_batches(
+            list(ticket_ids), batch_size, max_concurrency, progress, options
+        ):
+            tickets.extend(batch_tickets)
+            failed.update(batch_failed)
+        return flows.finish_batches(tickets, failed, on_error)
+
+    async def iter_tickets(
+        self,
+        search: TicketSearch | Sequence[int],
+        *,
+        on_error: flows.OnError = "raise",
+        batch_size: int | None = None,
+        max_concurrency: int | None = None,
+        progress: ProgressCallback | None = None,
+        **options: Unpack[GetOptions],
+    ) -> AsyncIterator[Ticket]:
+        """Stream the tickets of a search (or of a list of IDs) in search order.
+
+        At most ``max_concurrency`` TicketGet requests of ``batch_size`` IDs are in flight, so memory
+        stays bounded by batch size x concurrency however many tickets match.
+
+        Raises:
+            BatchFetchError: after the stream, when some IDs failed and ``on_error="raise"``.
+        """
+        ids = await self.search_tickets(search) if isinstance(search, TicketSearch) else list(search)
+        failed: dict[int, OTOBOZnunyError] = {}
+        async for batch_tickets, batch_failed in self._fetch_batches(
+            ids, batch_size, max_concurrency, progress, options
+        ):
+            failed.update(batch_failed)
+            for ticket in batch_tickets:
+                yield ticket
+        flows.finish_batches([], failed, on_error)
+
+    async def _fetch_batches(
+        self,
+        ids: list[int],
+        batch_size: int | None,
+        max_concurrency: int | None,
+        progress: ProgressCallback | None,
+        options: GetOptions,
+    ) -> AsyncIterator[tuple[list[Ticket], dict[int, OTOBOZnunyError]]]:
+        """Batches in order, with at most ``max_concurrency`` TicketGet requests in flight."""
+        size, concurrency = self._batch_plan(batch_size, max_concurrency)
+        get_options = self._get_options(options)
+        in_flight: deque[asyncio.Task[tuple[list[Ticket], dict[int, OTOBOZnunyError]]]] = deque()
+        done = 0
+        try:
+            for batch in flows.plan_batches(ids, size):
+                flow = flows.fetch_batch(batch, lambda b: self._ticket_get_call(b, get_options))
+                in_flight.append(asyncio.ensure_future(self._flow(flow)))
+                while len(in_flight) >= concurrency:
+                    result = await in_flight.popleft()
+                    done += len(result[0]) + len(result[1])
+                    if progress is not None:
+                        progress(done, len(ids))
+                    yield result
+            while in_flight:
+                result = await in_flight.popleft()
+                done += len(result[0]) + len(result[1])
+                if progress is not None:
+                    progress(done, len(ids))
+                yield result
+        finally:
+            for task in in_flight:
+                task.cancel()
+            if in_flight:
+                await asyncio.gather(*in_flight, return_exceptions=True)
+
+    async def update_ticket(self, update: TicketUpdate) -> Ticket:
+        """Apply a partial update and return the updated ticket (read back with TicketGet).
+
+        Raises:
+            RequestValidationError: input refused before sending.
+            OutcomeUnknownError: the reply was lost; the change may or may not have happened.
+            OTOBOError: the server refused the update (``AccessDeniedError`` for a missing ticket).
+        """
+        options = self._get_options({})
+        return await self._flow(
+            flows.write_then_read(self._update_call(update), lambda i: self._ticket_get_call([i], options), update)
+        )
+
+    async def search_tickets(self, search: TicketSearch) -> list[int]:
+        """IDs of the matching tickets (at most ``search.limit``; the server's default is 500).
+
+        Raises:
+            RequestValidationError: criteria the server would misread.
+        """
+        return await self._call(self._search_call(search))
+
+    async def search_all_ticket_ids(self, search: TicketSearch, *, page_limit: int = 1000) -> list[int]:
+        """Every matching ID, beyond the server's per-search limit, oldest first (see
+        ``flows.search_all_ids`` for how windows on the creation time make this exact)."""
+        return await self._flow(flows.search_all_ids(search, self._search_call, page_limit=page_limit))
+
+    async def search_and_get(
+        self,
+        search: TicketSearch,
+        *,
+        on_error: flows.OnError = "raise",
+        batch_size: int | None = None,
+        max_concurrency: int | None = None,
+        progress: ProgressCallback | None = None,
+        **options: Unpack[GetOptions],
+    ) -> list[Ticket]:
+        """Search, then fetch the matching tickets in batches (see ``iter_tickets``)."""
+        return [
+            ticket
+            async for ticket in self.iter_tickets(
+                search,
+                on_error=on_error,
+                batch_size=batch_size,
+                max_concurrency=max_concurrency,
+                progress=progress,
+                **options,
+            )
+        ]
+
+    async def get_ticket_history(self, ticket_id: int) -> list[HistoryEntry]:
+        """The ticket's history, oldest first (agents only).
+
+        Raises:
+            AccessDeniedError: the ticket does not exist or is not readable.
+            AuthenticationError: a customer-user login (history is for agents).
+        """
+        return await self._call(self._history_call(ticket_id))
+
+    async def add_note(
+        self,
+        ticket_id: int,
+        body: str,
+        *,
+        subject: str = "Note",
+        internal: bool = True,
+        content_type: str | None = None,
+        time_unit: float | None = None,
+        attachments: Sequence[Attachment] = (),
+    ) -> TicketReference:
+        """Add a note (an Internal article); ``internal=False`` makes it visible to the customer.
+
+        Raises:
+            OutcomeUnknownError: the reply was lost; the note may or may not exist.
+        """
+        update = self._note(
+            ticket_id,
+            body,
+            subject,
+            internal=internal,
+            content_type=content_type,
+            time_unit=time_unit,
+            attachments=attachments,
+        )
+        return await self._call(self._update_call(update))
+
+    async def add_email_article(
+        self,
+        ticket_id: int,
+        *,
+        to: str,
+        subject: str,
+        body: str,
+        from_addr: str | None = None,
+        cc: str | None = None,
+        content_type: str | None = None,
+        attachments: Sequence[Attachment] = (),
+    ) -> TicketReference:
+        """Record an e-mail article on the ticket (stored, not sent: the server sends nothing).
+
+        Raises:
+            OutcomeUnknownError: the reply was lost; the article may or may not exist.
+        """
+        update = self._email(
+            ticket_id,
+            to=to,
+            subject=subject,
+            body=body,
+            from_addr=from_addr,
+            cc=cc,
+            content_type=content_type,
+            attachments=attachments,
+        )
+        return await self._call(self._update_call(update))
+
+    # ---- sessions ------------------------------------------------------------------------------
+
+    async def create_session(self) -> str:
+        """Create a session with the login's password and return its SessionID (a secret).
+
+        Raises:
+            AuthenticationError: wrong login or password.
+        """
+        return await self._call(self._session_create_call())
+
+    async def get_session(self, session_id: str | None = None) -> SessionInfo:
+        """What the server stores for a session (default: the client's own).
+
+        Raises:
+            AuthenticationError: the session is unknown or expired (``SessionGet.SessionInvalid``).
+        """
+        return await self._call(self._session_get_call(session_id))
+
+    async def remove_session(self, session_id: str | None = None) -> bool:
+        """Remove a session on the server (Znuny only; needs the password too). Forgets it locally.
+
+        Raises:
+            ConfigurationError: no SessionRemove route (OTOBO has no such operation).
+        """
+        target = self._session_id_or_current(session_id)
+        removed = await self._call(self._session_remove_call(target))
+        if target == self._auth.session_id:
+            self._auth.session_id = None
+        return removed

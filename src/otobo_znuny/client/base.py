@@ -1,0 +1,373 @@
+"""What the async and the sync client share: settings, login state, and building calls and flows.
+
+Nothing here performs I/O; the shells in ``async_client`` and ``sync_client`` only send, sleep and close.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypedDict
+
+import httpx
+
+from otobo_znuny.auth import BasicAuth, SessionAuth
+from otobo_znuny.client.engine import AuthState, RawReply, session_create_call_needed
+from otobo_znuny.client.retry import RetryPolicy
+from otobo_znuny.config import ClientConfig, TicketOperation
+from otobo_znuny.errors import ConfigurationError, ReplyTooLargeError, RequestValidationError
+from otobo_znuny.models.history import HistoryEntry
+from otobo_znuny.models.search import TicketSearch
+from otobo_znuny.models.session import SessionInfo
+from otobo_znuny.models.ticket import Article, Attachment, Ticket, TicketCreate, TicketReference, TicketUpdate
+from otobo_znuny.operations import sessions, tickets
+from otobo_znuny.operations.call import Call
+from otobo_znuny.operations.http import HttpRequest
+from otobo_znuny.wire.mapping import WriteLimits
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_TIMEOUT",
+    "ClientCore",
+    "GetOptions",
+    "ProgressCallback",
+    "ReplyBuffer",
+]
+
+logger = logging.getLogger("otobo_znuny")
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+"""30 s to read a reply (a large TicketGet batch takes a while), 5 s to connect."""
+DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=10)
+"""Helpdesk servers run a handful of workers; more parallel connections only queue up there."""
+DEFAULT_BATCH_SIZE = 50
+DEFAULT_MAX_CONCURRENCY = 4
+DEFAULT_MAX_REPLY_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_BODY_CHARS = 1_000_000
+
+ProgressCallback = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` after each fetched batch."""
+
+_insecure_warned = False
+
+
+class GetOptions(TypedDict, total=False):
+    """What to include when reading tickets (keyword arguments of ``get_ticket`` and friends).
+
+    articles: include articles (default True). article_limit: only the first N articles after
+    ordering. article_order: ``"asc"`` (default) or ``"desc"`` (needs article_limit).
+    article_sender_types: only articles from these sender types. attachments: include attachments
+    (default False). attachment_contents: with attachments, include their bytes (default True).
+    dynamic_fields: include dynamic fields (default True). extended: include first-response and
+    solution times (default False).
+    """
+
+    articles: bool
+    article_limit: int | None
+    article_order: Literal["asc", "desc"]
+    article_sender_types: Sequence[str]
+    attachments: bool
+    attachment_contents: bool
+    dynamic_fields: bool
+    extended: bool
+
+
+class ReplyBuffer:
+    """Collects a streamed reply body, refusing more than ``max_bytes`` before reading it whole."""
+
+    __slots__ = ("_chunks", "_operation", "_size", "max_bytes")
+
+    def __init__(self, operation: str, max_bytes: int, content_length: str | None) -> None:
+        self._operation = operation
+        self.max_bytes = max_bytes
+        self._chunks: list[bytes] = []
+        self._size = 0
+        if content_length and content_length.isdigit() and int(content_length) > max_bytes:
+            self._too_large(int(content_length))
+
+    def _too_large(self, size: int) -> None:
+        raise ReplyTooLargeError(
+            f"{self._operation}: the reply is larger than max_reply_bytes ({size} > {self.max_bytes} bytes); "
+            "fetch fewer tickets per request or leave out attachment contents",
+            operation=self._operation,
+        )
+
+    def add(self, chunk: bytes) -> None:
+        """Append a chunk.
+
+        Raises:
+            ReplyTooLargeError: the body grew past the limit.
+        """
+        self._size += len(chunk)
+        if self._size > self.max_bytes:
+            self._too_large(self._size)
+        self._chunks.append(chunk)
+
+    def body(self) -> bytes:
+        """The whole body."""
+        return b"".join(self._chunks)
+
+
+def reply_from_response(response: httpx.Response, body: bytes) -> RawReply:
+    """A ``RawReply`` from an httpx response whose body was read."""
+    return RawReply(
+        response.status_code, response.headers.get("content-type"), body, response.headers.get("retry-after")
+    )
+
+
+def log_exchange(request: HttpRequest, reply: RawReply, started: float) -> None:
+    """One DEBUG line per request: operation, method, URL without query values, status, size, time.
+
+    Bodies are never logged: they carry passwords, session IDs and customer data.
+    """
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s %s -> HTTP %d, %d bytes, %.1f ms",
+            request.operation,
+            request.method,
+            request.redacted_url,
+            reply.status_code,
+            len(reply.body),
+            (time.perf_counter() - started) * 1000,
+        )
+
+
+def warn_if_insecure(verify: Any) -> None:
+    """Warn once per process when TLS verification is turned off."""
+    global _insecure_warned
+    if verify is False and not _insecure_warned:
+        _insecure_warned = True
+        warnings.warn(
+            "TLS certificate verification is disabled (verify=False): the password and session can be "
+            "intercepted. Use verify='/path/to/ca.pem' for a private CA instead.",
+            stacklevel=3,
+        )
+
+
+class ClientCore:
+    """Settings, login state and call builders shared by both clients."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        max_retries: int = 2,
+        *,
+        retry_policy: RetryPolicy | None = None,
+        max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
+        max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+        max_body_chars: int = DEFAULT_MAX_BODY_CHARS,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+    ) -> None:
+        if not isinstance(config, ClientConfig):
+            raise ConfigurationError(f"config must be a ClientConfig, got {type(config).__name__}")
+        if max_retries < 0:
+            raise ConfigurationError("max_retries must not be negative")
+        if batch_size < 1 or max_concurrency < 1:
+            raise ConfigurationError("batch_size and max_concurrency must be at least 1")
+        self._config = config
+        self.max_retries = max_retries
+        self._policy = (retry_policy or RetryPolicy()).with_changes(max_retries=max_retries)
+        self._limits = WriteLimits(max_attachment_bytes, max_body_chars)
+        self._max_reply_bytes = max_reply_bytes
+        self._batch_size = batch_size
+        self._max_concurrency = max_concurrency
+        self._auth = AuthState()
+        self._timeout: httpx.Timeout | Literal["default"] | None = "default"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self._config.base_url!r}, "
+            f"webservice={self._config.webservice_name!r}, auth_mode={self.auth_mode!r})"
+        )
+
+    # ---- configuration and login ------------------------------------------------------------
+
+    @property
+    def config(self) -> ClientConfig:
+        """The client configuration."""
+        return self._config
+
+    @property
+    def auth_mode(self) -> Literal["none", "password", "session"]:
+        """``password``: login and password with every request; ``session``: one SessionID reused."""
+        if self._auth.auth is None:
+            return "none"
+        return "session" if self._auth.use_session else "password"
+
+    def login(self, auth: BasicAuth | SessionAuth, *, use_session: bool | None = None) -> None:
+        """Store credentials for the following calls (no request is sent here).
+
+        With ``use_session`` (the default when the configuration has a SessionCreate route and
+        ``auth`` is a ``BasicAuth``), the first call creates a session and later calls send only
+        its SessionID - cheaper for the server and the password travels once. An expired session
+        is re-created once, automatically. ``use_session=False`` sends the login and password with
+        every request, as the original library did. A ``SessionAuth`` always uses its session.
+
+        Raises:
+            ConfigurationError: ``use_session=True`` without a SessionCreate route.
+            TypeError: ``auth`` is not a BasicAuth or SessionAuth.
+        """
+        if not isinstance(auth, (BasicAuth, SessionAuth)):
+            raise TypeError(f"auth must be BasicAuth or SessionAuth, not {type(auth).__name__}")
+        can_create = session_create_call_needed(self._config)
+        if isinstance(auth, SessionAuth):
+            self._auth = AuthState(auth=auth, use_session=True, session_id=auth.session_id.get_secret_value())
+            return
+        if use_session and not can_create:
+            raise ConfigurationError(
+                "use_session=True needs a route for TicketOperation.SESSION_CREATE in operation_url_map"
+            )
+        mode = can_create if use_session is None else use_session
+        if not mode:
+            logger.info("authenticating with login and password on every request (no session)")
+        self._auth = AuthState(auth=auth, use_session=mode)
+
+    def logout(self) -> None:
+        """Forget the credentials and the session (the session is not removed on the server)."""
+        self._auth = AuthState()
+
+    @property
+    def session_id(self) -> str | None:
+        """The SessionID in use (session mode), else None. Treat it like a password."""
+        return self._auth.session_id
+
+    # ---- call builders (pure) ----------------------------------------------------------------
+
+    def _get_options(self, options: GetOptions) -> tickets.TicketGetOptions:
+        unknown = set(options) - set(GetOptions.__annotations__)
+        if unknown:
+            raise RequestValidationError(sorted(unknown)[0], "unknown TicketGet option")
+        return tickets.TicketGetOptions(**options)
+
+    def _ticket_get_call(self, ticket_ids: Sequence[int], options: tickets.TicketGetOptions) -> Call[list[Ticket]]:
+        return tickets.ticket_get(ticket_ids, options, self._config.timezone)
+
+    def _create_call(self, ticket: TicketCreate) -> Call[TicketReference]:
+        if not isinstance(ticket, TicketCreate):
+            raise TypeError(f"create_ticket takes a TicketCreate, not {type(ticket).__name__}")
+        return tickets.ticket_create(
+            ticket,
+            flavor=self._config.flavor,
+            tz=self._config.timezone,
+            limits=self._limits,
+            default_state=self._config.default_state,
+            default_priority=self._config.default_priority,
+        )
+
+    def _update_call(self, update: TicketUpdate) -> Call[TicketReference]:
+        if not isinstance(update, TicketUpdate):
+            raise TypeError(f"update_ticket takes a TicketUpdate, not {type(update).__name__}")
+        route = self._config.route_for(TicketOperation.UPDATE)
+        if "TicketID" in route.placeholders and update.id is None:
+            raise RequestValidationError(
+                "id",
+                f"the TicketUpdate route {route.path!r} names the ticket by ID; give TicketUpdate(id=...)",
+            )
+        return tickets.ticket_update(update, flavor=self._config.flavor, tz=self._config.timezone, limits=self._limits)
+
+    def _search_call(self, search: TicketSearch) -> Call[list[int]]:
+        if not isinstance(search, TicketSearch):
+            raise TypeError(f"search takes a TicketSearch, not {type(search).__name__}")
+        return tickets.ticket_search(search, self._config.timezone)
+
+    def _history_call(self, ticket_id: int) -> Call[list[HistoryEntry]]:
+        return tickets.ticket_history_get(ticket_id, self._config.timezone)
+
+    def _session_id_or_current(self, session_id: str | None) -> str:
+        value = session_id or self._auth.session_id
+        if not value:
+            raise RequestValidationError("session_id", "no session given and the client has none")
+        return value
+
+    def _session_create_call(self) -> Call[str]:
+        return sessions.session_create()
+
+    def _session_get_call(self, session_id: str | None) -> Call[SessionInfo]:
+        return sessions.session_get(self._session_id_or_current(session_id))
+
+    def _session_remove_call(self, session_id: str | None) -> Call[bool]:
+        return sessions.session_remove(self._session_id_or_current(session_id))
+
+    @staticmethod
+    def _note(
+        ticket_id: int,
+        body: str,
+        subject: str,
+        *,
+        internal: bool,
+        content_type: str | None,
+        time_unit: float | None,
+        attachments: Sequence[Attachment],
+    ) -> TicketUpdate:
+        return TicketUpdate(
+            id=ticket_id,
+            article=Article(
+                subject=subject,
+                body=body,
+                content_type=content_type,
+                communication_channel="Internal",
+                sender_type="agent",
+                is_visible_for_customer=not internal,
+                time_unit=time_unit,
+                attachments=list(attachments),
+            ),
+        )
+
+    @staticmethod
+    def _email(
+        ticket_id: int,
+        *,
+        to: str,
+        subject: str,
+        body: str,
+        from_addr: str | None,
+        cc: str | None,
+        content_type: str | None,
+        attachments: Sequence[Attachment],
+    ) -> TicketUpdate:
+        return TicketUpdate(
+            id=ticket_id,
+            article=Article(
+                subject=subject,
+                body=body,
+                to=to,
+                cc=cc,
+                from_addr=from_addr,
+                content_type=content_type,
+                communication_channel="Email",
+                sender_type="agent",
+                is_visible_for_customer=True,
+                attachments=list(attachments),
+            ),
+        )
+
+    def _batch_plan(self, batch_size: int | None, max_concurrency: int | None) -> tuple[int, int]:
+        size = self._batch_size if batch_size is None else batch_size
+        concurrency = self._max_concurrency if max_concurrency is None else max_concurrency
+        if size < 1:
+            raise RequestValidationError("batch_size", "must be at least 1")
+        if concurrency < 1:
+            raise RequestValidationError("max_concurrency", "must be at least 1")
+        return size, concurrency
+
+    def _copy_with(self, max_retries: int | None, timeout: Any, retry_writes: bool | None) -> Any:
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        changes: dict[str, object] = {}
+        if max_retries is not None:
+            if max_retries < 0:
+                raise ConfigurationError("max_retries must not be negative")
+            clone.max_retries = max_retries
+            changes["max_retries"] = max_retries
+        if retry_writes is not None:
+            changes["retry_writes"] = retry_writes
+        clone._policy = self._policy.with_changes(**changes)
+        if timeout != "default":
+            clone._timeout = (
+                timeout if timeout is None or isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+            )
+        return clone

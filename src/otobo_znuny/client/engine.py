@@ -1,0 +1,219 @@
+"""The I/O-free core of a call: credentials, retries, session renewal, error mapping.
+
+``run_call`` is a generator that yields *actions* (send this request, sleep, renew the session)
+and receives their results. The async and the sync client drive the same generator and differ
+only in how they perform the actions, so both behave identically by construction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+
+from otobo_znuny.auth import BasicAuth, SessionAuth
+from otobo_znuny.client.retry import Delivery, RetryPolicy, retry_delay, should_retry
+from otobo_znuny.config import ClientConfig, TicketOperation
+from otobo_znuny.errors import (
+    AuthenticationError,
+    ConnectError,
+    NotLoggedInError,
+    OutcomeUnknownError,
+    RequestTimeoutError,
+    ResponseError,
+    SessionExpiredError,
+    TransportError,
+    scrub,
+)
+from otobo_znuny.operations.call import Call
+from otobo_znuny.operations.http import HttpRequest, build_http_request
+from otobo_znuny.operations.replies import check_http_reply
+from otobo_znuny.wire.mapping import credentials_to_wire
+
+__all__ = [
+    "AuthState",
+    "RawReply",
+    "RenewSession",
+    "Send",
+    "Sleep",
+    "run_call",
+    "session_create_call_needed",
+]
+
+logger = logging.getLogger("otobo_znuny")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RawReply:
+    """What the shell hands back for a sent request."""
+
+    status_code: int
+    content_type: str | None
+    body: bytes
+    retry_after: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    """Action: send ``request``; the result is a ``RawReply`` (or the shell raises the httpx error)."""
+
+    request: HttpRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    """Action: wait ``seconds``."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class RenewSession:
+    """Action: make sure a session newer than ``stale`` exists; the result is its SessionID."""
+
+    stale: str | None
+
+
+@dataclass
+class AuthState:
+    """The login of one client: credentials and, in session mode, the current SessionID.
+
+    Never printed: ``repr`` shows only the login kind and mode.
+    """
+
+    auth: BasicAuth | SessionAuth | None = None
+    use_session: bool = False
+    session_id: str | None = field(default=None)
+
+    def __repr__(self) -> str:
+        kind = type(self.auth).__name__ if self.auth else "none"
+        return f"AuthState(auth={kind}, use_session={self.use_session}, has_session={self.session_id is not None})"
+
+    @property
+    def secrets(self) -> list[str]:
+        """Values that must never appear in messages or logs."""
+        values = [self.session_id or ""]
+        if isinstance(self.auth, BasicAuth):
+            values.append(self.auth.password.get_secret_value())
+        elif isinstance(self.auth, SessionAuth):
+            values.append(self.auth.session_id.get_secret_value())
+        return [v for v in values if v]
+
+
+def _credentials(state: AuthState, call: Call[Any]) -> dict[str, str]:
+    if call.auth == "none":
+        return {}
+    if call.auth == "password":
+        if not isinstance(state.auth, BasicAuth):
+            raise NotLoggedInError(
+                f"{call.operation.value} needs a login and password; call login(BasicAuth(...)) first"
+            )
+        return credentials_to_wire(state.auth)
+    return credentials_to_wire(state.auth, state.session_id if state.use_session else None)
+
+
+def _delivery(exc: httpx.HTTPError) -> Delivery:
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)):
+        return Delivery.NOT_SENT
+    return Delivery.MAYBE_PROCESSED
+
+
+def _transport_error(exc: httpx.HTTPError, call: Call[Any], secrets: list[str]) -> TransportError:
+    operation = call.operation.value
+    detail = scrub(str(exc) or type(exc).__name__, secrets)
+    request = getattr(exc, "_request", None)
+    if _delivery(exc) is Delivery.NOT_SENT:
+        return ConnectError(f"{operation}: could not connect: {detail}", operation=operation, request=request)
+    if call.write:
+        return OutcomeUnknownError(
+            f"{operation}: the request may have reached the server, but no reply arrived ({detail}); "
+            "it was not re-sent - check whether the change happened before trying again",
+            operation=operation,
+            request=request,
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimeoutError(f"{operation}: timed out: {detail}", operation=operation, request=request)
+    return TransportError(f"{operation}: connection failed: {detail}", operation=operation, request=request)
+
+
+def run_call(
+    config: ClientConfig, state: AuthState, call: Call[T], policy: RetryPolicy
+) -> Generator[Send | Sleep | RenewSession, Any, T]:
+    """Perform ``call``: send, retry what is safe to retry, renew an expired session once, parse.
+
+    Raises:
+        NotLoggedInError: no credentials and the call needs them.
+        TransportError: no usable answer (``OutcomeUnknownError`` for writes that may have happened).
+        ResponseError: a non-JSON or 5xx reply, after the allowed retries.
+        OTOBOError: the server's business error (typed by its ErrorCode).
+    """
+    operation = call.operation.value
+    if call.auth == "auto" and state.auth is None:
+        raise NotLoggedInError(f"not logged in: call login(BasicAuth(...)) before {operation}")
+    attempt = 0
+    renewed = False
+    while True:
+        if call.auth == "auto" and state.use_session and state.session_id is None:
+            state.session_id = yield RenewSession(None)
+        sent_session = state.session_id if (call.auth == "auto" and state.use_session) else None
+        request = build_http_request(config, call, _credentials(state, call))
+        try:
+            reply: RawReply = yield Send(request)
+        except httpx.HTTPError as exc:
+            delivery = _delivery(exc)
+            error = _transport_error(exc, call, state.secrets)
+            if should_retry(delivery=delivery, is_write=call.write, attempt=attempt, policy=policy):
+                delay = retry_delay(attempt, policy)
+                logger.info("%s: %s; retry %d in %.2fs", operation, type(exc).__name__, attempt + 1, delay)
+                yield Sleep(delay)
+                attempt += 1
+                continue
+            raise error from exc
+        try:
+            check_http_reply(
+                operation, reply.status_code, reply.content_type, reply.body, reply.retry_after, state.secrets
+            )
+            return call.parse(reply.body)
+        except ResponseError as error:
+            status = error.status_code or 0
+            if status == 429:
+                delivery = Delivery.RATE_LIMITED
+            elif status >= 500:
+                delivery = Delivery.SERVER_ERROR
+            else:
+                raise
+            if should_retry(
+                delivery=delivery,
+                is_write=call.write,
+                attempt=attempt,
+                policy=policy,
+                retry_after=error.retry_after,
+            ):
+                delay = retry_delay(attempt, policy, error.retry_after)
+                logger.info("%s: HTTP %d; retry %d in %.2fs", operation, status, attempt + 1, delay)
+                yield Sleep(delay)
+                attempt += 1
+                continue
+            raise
+        except AuthenticationError as error:
+            if sent_session is None or call.auth != "auto":
+                raise
+            if renewed or not isinstance(state.auth, BasicAuth):
+                raise SessionExpiredError(
+                    error.code,
+                    f"{error.message} (the session was refused"
+                    + (" again after renewal)" if renewed else " and there is no password to create a new one)"),
+                    operation=error.operation,
+                ) from None
+            logger.info("%s: session refused (%s); creating a new session", operation, error.code)
+            renewed = True
+            state.session_id = yield RenewSession(sent_session)
+
+
+def session_create_call_needed(config: ClientConfig) -> bool:
+    """True when the configuration can create sessions."""
+    return TicketOperation.SESSION_CREATE in config.operation_url_map

@@ -1,0 +1,1 @@
+"""Compatibility package: the documented import paths of the original library."""

@@ -1,0 +1,307 @@
+"""Client configuration: where the web service lives, which route serves each operation, and server quirks.
+
+``ClientConfig`` keeps the documented constructor (``base_url``, ``webservice_name``,
+``operation_url_map``) and adds presets for the shipped route layouts:
+
+* :meth:`ClientConfig.generic_ticket` - every operation as ``POST /<Operation>`` (``GenericTicket.yml``);
+* :meth:`ClientConfig.rest_connector` - upstream ``GenericTicketConnectorREST`` (GET with query
+  strings, ``PATCH /Ticket/:TicketID``);
+* :meth:`ClientConfig.ready2adopt` - Znuny's Ready2Adopt REST sample (``POST /Ticket/Search``);
+* :meth:`ClientConfig.from_webservice_yaml` - any web service exported from the admin interface.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from otobo_znuny.errors import ConfigurationError
+
+__all__ = [
+    "ClientConfig",
+    "HttpMethod",
+    "Route",
+    "ServerFlavor",
+    "TicketOperation",
+]
+
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+class TicketOperation(str, Enum):
+    """GenericInterface operations; each value is the operation's name on the server."""
+
+    CREATE = "TicketCreate"
+    GET = "TicketGet"
+    SEARCH = "TicketSearch"
+    UPDATE = "TicketUpdate"
+    HISTORY_GET = "TicketHistoryGet"
+    SESSION_CREATE = "SessionCreate"
+    SESSION_GET = "SessionGet"
+    SESSION_REMOVE = "SessionRemove"
+
+
+class ServerFlavor(str, Enum):
+    """Which server family the client talks to; selects the few behaviours that differ (CONTRACT §7)."""
+
+    ZNUNY = "znuny"
+    """Znuny 6.5 / 7.x: credential headers on GET, several articles per call, charset required."""
+    OTOBO = "otobo"
+    """OTOBO 10.1 / 11: no credential headers (credentials go in the query string of GET routes)."""
+
+
+_PLACEHOLDER = re.compile(r":([A-Za-z][A-Za-z0-9]*)")
+
+
+class Route(BaseModel):
+    """One route of the web service: an HTTP method and a path below ``Webservice/<name>/``.
+
+    ``path`` may contain placeholders such as ``Ticket/:TicketID``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    method: HttpMethod = "POST"
+
+    @field_validator("path")
+    @classmethod
+    def _strip_slashes(cls, value: str) -> str:
+        path = value.strip().strip("/")
+        if not path:
+            raise ValueError("route path must not be empty")
+        return path
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        """Names of the ``:Name`` placeholders in the path, in order."""
+        return tuple(_PLACEHOLDER.findall(self.path))
+
+
+class ClientConfig(BaseModel):
+    """Where and how to reach one GenericInterface web service.
+
+    Args:
+        base_url: everything before ``/Webservice/``, e.g.
+            ``https://helpdesk.example/otrs/nph-genericinterface.pl``.
+        webservice_name: the web service's name as configured on the server.
+        operation_url_map: route per operation. A plain string is a path served by POST (the
+            documented form); a :class:`Route` also names the method.
+        flavor: ``znuny`` (default) or ``otobo``.
+        server_timezone: the server's ``OTRSTimeZone``/``OTOBOTimeZone``; naive server times are read
+            in it and datetimes are sent in it.
+        default_state, default_priority: used by ``create_ticket`` when the ticket names none
+            (the web interface's defaults); set to ``None`` to require them explicitly.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    base_url: str
+    webservice_name: str
+    operation_url_map: dict[TicketOperation, Route] = Field(default_factory=dict)
+    flavor: ServerFlavor = ServerFlavor.ZNUNY
+    server_timezone: str = "UTC"
+    default_state: str | None = "new"
+    default_priority: str | None = "3 normal"
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        url = value.strip().rstrip("/")
+        if not re.match(r"^https?://[^/\s]+", url):
+            raise ValueError(f"base_url must be an http(s) URL, got {value!r}")
+        return url
+
+    @field_validator("webservice_name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        name = value.strip()
+        if not name or "/" in name:
+            raise ValueError("webservice_name must be a non-empty name without '/'")
+        return name
+
+    @field_validator("operation_url_map", mode="before")
+    @classmethod
+    def _routes_from_strings(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        routes: dict[Any, Any] = {}
+        for key, route in value.items():
+            operation = TicketOperation(key) if isinstance(key, str) else key
+            routes[operation] = Route(path=route) if isinstance(route, str) else route
+        return routes
+
+    @field_validator("server_timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _check_routes(self) -> ClientConfig:
+        for operation, route in self.operation_url_map.items():
+            unknown = set(route.placeholders) - {"TicketID", "SessionID", "TicketNumber"}
+            if unknown:
+                raise ValueError(
+                    f"route {route.path!r} for {operation.value} has unsupported placeholder(s) {sorted(unknown)}"
+                )
+        return self
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The server time zone as a ``ZoneInfo``."""
+        return ZoneInfo(self.server_timezone)
+
+    def route_for(self, operation: TicketOperation) -> Route:
+        """Return the route configured for ``operation``.
+
+        Raises:
+            ConfigurationError: the configuration has no route for it.
+        """
+        try:
+            return self.operation_url_map[operation]
+        except KeyError:
+            configured = ", ".join(sorted(op.value for op in self.operation_url_map)) or "none"
+            raise ConfigurationError(
+                f"no route configured for operation {operation.value} "
+                f"(operation_url_map has: {configured}); add TicketOperation.{operation.name} to operation_url_map"
+            ) from None
+
+    def url_for(self, route: Route, path_params: dict[str, str] | None = None) -> str:
+        """``{base_url}/Webservice/{webservice_name}/{route}`` with placeholders filled in (URL-quoted)."""
+        from urllib.parse import quote
+
+        path = route.path
+        for name in route.placeholders:
+            value = (path_params or {}).get(name)
+            if value is None:
+                raise ConfigurationError(f"route {route.path!r} needs a value for :{name}")
+            path = path.replace(f":{name}", quote(value, safe=","))
+        return f"{self.base_url}/Webservice/{quote(self.webservice_name, safe='')}/{path}"
+
+    # ---- presets -------------------------------------------------------------------------------
+
+    @classmethod
+    def generic_ticket(cls, base_url: str, webservice_name: str = "GenericTicket", **options: Any) -> ClientConfig:
+        """The ``GenericTicket`` layout: every operation as ``POST /<OperationName>``."""
+        routes = {op: Route(path=op.value, method="POST") for op in TicketOperation}
+        return cls(base_url=base_url, webservice_name=webservice_name, operation_url_map=routes, **options)
+
+    @classmethod
+    def rest_connector(
+        cls, base_url: str, webservice_name: str = "GenericTicketConnectorREST", **options: Any
+    ) -> ClientConfig:
+        """The upstream ``GenericTicketConnectorREST`` sample (OTOBO and Znuny ship it).
+
+        TicketSearch is a GET there, so dynamic-field search is impossible (the library refuses it
+        before sending); there is no SessionRemove route.
+        """
+        routes = {
+            TicketOperation.SESSION_CREATE: Route(path="Session", method="POST"),
+            TicketOperation.SESSION_GET: Route(path="Session/:SessionID", method="GET"),
+            TicketOperation.CREATE: Route(path="Ticket", method="POST"),
+            TicketOperation.GET: Route(path="Ticket/:TicketID", method="GET"),
+            TicketOperation.HISTORY_GET: Route(path="TicketHistory/:TicketID", method="GET"),
+            TicketOperation.SEARCH: Route(path="Ticket", method="GET"),
+            TicketOperation.UPDATE: Route(path="Ticket/:TicketID", method="PATCH"),
+        }
+        return cls(base_url=base_url, webservice_name=webservice_name, operation_url_map=routes, **options)
+
+    @classmethod
+    def ready2adopt(
+        cls, base_url: str, webservice_name: str = "GenericTicketConnectorREST", **options: Any
+    ) -> ClientConfig:
+        """Znuny's Ready2Adopt REST web service (``POST /Ticket/Search``, ``DELETE /Session/:SessionID``)."""
+        routes = {
+            TicketOperation.SESSION_CREATE: Route(path="Session", method="POST"),
+            TicketOperation.SESSION_GET: Route(path="Session/:SessionID", method="GET"),
+            TicketOperation.SESSION_REMOVE: Route(path="Session/:SessionID", method="DELETE"),
+            TicketOperation.CREATE: Route(path="Ticket", method="POST"),
+            TicketOperation.GET: Route(path="Ticket/:TicketID", method="GET"),
+            TicketOperation.HISTORY_GET: Route(path="Ticket/History/:TicketID", method="GET"),
+            TicketOperation.SEARCH: Route(path="Ticket/Search", method="POST"),
+            TicketOperation.UPDATE: Route(path="Ticket/:TicketID", method="PATCH"),
+        }
+        return cls(base_url=base_url, webservice_name=webservice_name, operation_url_map=routes, **options)
+
+    @classmethod
+    def from_webservice_yaml(
+        cls, base_url: str, path: str | Path, webservice_name: str | None = None, **options: Any
+    ) -> ClientConfig:
+        """Read the routes of a web service exported from Znuny/OTOBO (the YAML the admin UI exports).
+
+        Operations are recognised by their ``Type`` (``Ticket::TicketGet`` ...), so renamed operations
+        work. ``webservice_name`` defaults to the file name without extension.
+
+        Raises:
+            ConfigurationError: the file cannot be read or has no usable REST provider routes.
+        """
+        file = Path(path)
+        try:
+            document = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigurationError(f"cannot read web service file {file}: {exc}") from exc
+        routes = routes_from_webservice(document, source=str(file))
+        return cls(
+            base_url=base_url,
+            webservice_name=webservice_name or file.stem,
+            operation_url_map=routes,
+            **options,
+        )
+
+
+_TYPE_TO_OPERATION = {
+    "Ticket::TicketCreate": TicketOperation.CREATE,
+    "Ticket::TicketGet": TicketOperation.GET,
+    "Ticket::TicketSearch": TicketOperation.SEARCH,
+    "Ticket::TicketUpdate": TicketOperation.UPDATE,
+    "Ticket::TicketHistoryGet": TicketOperation.HISTORY_GET,
+    "Session::SessionCreate": TicketOperation.SESSION_CREATE,
+    "Session::SessionGet": TicketOperation.SESSION_GET,
+    "Session::SessionRemove": TicketOperation.SESSION_REMOVE,
+}
+
+
+def routes_from_webservice(document: Any, *, source: str = "web service") -> dict[TicketOperation, Route]:
+    """Extract ``{operation: Route}`` from a parsed web-service definition.
+
+    When two operations share a type (``TicketGet`` and ``TicketGetList``), the one whose route has a
+    ``:TicketID`` placeholder or whose name equals the type's operation wins.
+
+    Raises:
+        ConfigurationError: the document is not a web service with REST provider routes.
+    """
+    try:
+        provider = document["Provider"]
+        operations = provider["Operation"]
+        mapping = provider["Transport"]["Config"]["RouteOperationMapping"]
+    except (KeyError, TypeError):
+        raise ConfigurationError(
+            f"{source}: not a web service definition with Provider.Operation and "
+            "Provider.Transport.Config.RouteOperationMapping"
+        ) from None
+    routes: dict[TicketOperation, Route] = {}
+    for name in sorted(operations or {}):
+        op_type = (operations[name] or {}).get("Type")
+        operation = _TYPE_TO_OPERATION.get(op_type or "")
+        entry = (mapping or {}).get(name)
+        if operation is None or not entry:
+            continue
+        methods = entry.get("RequestMethod") or ["POST"]
+        method = "POST" if "POST" in methods else str(methods[0]).upper()
+        route = Route(path=str(entry.get("Route", "")), method=method)
+        current = routes.get(operation)
+        if current is None or name == operation.value:
+            routes[operation] = route
+    if not routes:
+        raise ConfigurationError(f"{source}: no ticket or session operation has a route")
+    return routes

@@ -1,0 +1,68 @@
+"""An embedded OTOBO/Znuny GenericInterface emulator (like moto for AWS).
+
+It speaks only the wire format of the GenericInterface REST transport (JSON with PascalCase
+keys, errors on HTTP 200, plain-text transport errors, Znuny 7 reply types) so code tested
+against it behaves the same against a real Znuny 7 / OTOBO 11.
+
+In-process (no sockets)::
+
+    import httpx
+    from otobo_znuny.emulator import Emulator, EmulatorTransport
+
+    emulator = Emulator.from_seed("demo")
+    async with httpx.AsyncClient(
+        transport=EmulatorTransport(emulator),
+        base_url="http://emulator/otrs/nph-genericinterface.pl/Webservice/GenericTicket",
+    ) as http:
+        reply = await http.post("/TicketSearch", json={"UserLogin": "api-agent", "Password": "api-secret-1"})
+        print(reply.json())  # {"TicketID": ["30", "29", ...]}
+
+Over real HTTP (tests, benchmarks)::
+
+    with run_in_thread(Emulator.from_seed("znuny_lab")) as server:
+        url = server.base_url + "/otrs/nph-genericinterface.pl/Webservice/GenericTicket"
+
+Web services ``GenericTicket`` (every operation ``POST /<Operation>``) and
+``GenericTicketConnectorREST`` (REST routes) are built in; any ``<prefix>/nph-genericinterface.pl``
+works (``/otrs``, ``/znuny``, ``/otobo``). Seeds: ``znuny_lab`` (agent ``api-agent`` /
+``api-secret-1``, customer ``customer-1``), ``demo`` (same agent, plus ``alice``/``alice-pw``...)
+and ``empty``. Fault injection: ``emulator.faults``; request counters: ``emulator.counters``.
+"""
+
+from otobo_znuny.emulator import seeds
+from otobo_znuny.emulator.builder import ArticleSpec, HelpdeskBuilder, generate_tickets
+from otobo_znuny.emulator.core import DropConnection, Emulator, EmulatorRequest, EmulatorResponse
+from otobo_znuny.emulator.faults import Faults, RequestCounters
+from otobo_znuny.emulator.routes import (
+    WebService,
+    builtin_webservices,
+    generic_ticket,
+    generic_ticket_connector_rest,
+    load_webservice,
+)
+from otobo_znuny.emulator.server import ServerHandle, run_in_thread, serve
+from otobo_znuny.emulator.state import Helpdesk
+from otobo_znuny.emulator.transport import EmulatorTransport
+
+__all__ = [
+    "ArticleSpec",
+    "DropConnection",
+    "Emulator",
+    "EmulatorRequest",
+    "EmulatorResponse",
+    "EmulatorTransport",
+    "Faults",
+    "Helpdesk",
+    "HelpdeskBuilder",
+    "RequestCounters",
+    "ServerHandle",
+    "WebService",
+    "builtin_webservices",
+    "generate_tickets",
+    "generic_ticket",
+    "generic_ticket_connector_rest",
+    "load_webservice",
+    "run_in_thread",
+    "seeds",
+    "serve",
+]

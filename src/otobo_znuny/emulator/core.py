@@ -1,0 +1,316 @@
+"""The :class:`Emulator`: one helpdesk, its web services, fault injection and the request pipeline.
+
+``Emulator.handle(request)`` turns one HTTP request into an :class:`EmulatorResponse` exactly as
+the GenericInterface provider would (transport errors, route matching, parameter merging,
+operation dispatch, JSON encoding). The httpx transport and the ASGI app are thin shells around it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from otobo_znuny.emulator.faults import Faults, RequestCounters
+from otobo_znuny.emulator.operations import (
+    extras,
+    history,
+    session,
+    ticket_create,
+    ticket_get,
+    ticket_search,
+    ticket_update,
+)
+from otobo_znuny.emulator.routes import WebService, builtin_webservices, load_webservice
+from otobo_znuny.emulator.state import Clock, Helpdesk, utc_now
+from otobo_znuny.emulator.wire import (
+    JSON_CONTENT_TYPE,
+    TEXT_CONTENT_TYPE,
+    OperationError,
+    OperationFault,
+    TransportError,
+    booleans_to_ints,
+    encode_json,
+    is_string_with_data,
+    parse_query_string,
+)
+
+_ENDPOINT = re.compile(r"^(.*?)/nph-genericinterface\.pl/Webservice(ID)?/([^/]+)(/.*)?$")
+_HEADER_PARAMS = {
+    "x-otrs-header-userlogin": "UserLogin",
+    "x-otrs-header-customeruserlogin": "CustomerUserLogin",
+    "x-otrs-header-sessionid": "SessionID",
+    "x-otrs-header-password": "Password",
+    "x-otrs-header-impersonateasuser": "ImpersonateAsUser",
+    "x-otrs-header-twofactortoken": "TwoFactorToken",
+}
+WRITE_TYPES = {
+    "Session::SessionCreate",
+    "Session::SessionRemove",
+    "Ticket::TicketCreate",
+    "Ticket::TicketUpdate",
+    "User::OutOfOffice",
+}
+
+
+class DropConnection(Exception):
+    """The server closes the connection without a reply (``when``: before/after processing)."""
+
+    def __init__(self, when: str, *, injected: bool = False) -> None:
+        super().__init__(f"connection dropped ({when} processing)")
+        self.when = when
+        self.injected = injected
+
+
+@dataclass
+class EmulatorRequest:
+    method: str
+    path: str  # raw (percent-encoded) path without query string
+    query: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    body: bytes = b""
+    client: str = "127.0.0.1"
+
+
+@dataclass
+class EmulatorResponse:
+    status: int
+    content_type: str
+    body: bytes
+    delay: float = 0.0  # seconds the shell should wait before answering (fault injection)
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        return [
+            ("Content-Type", self.content_type),
+            ("Content-Length", str(len(self.body))),
+            ("Connection", "close"),
+        ]
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def _text(status: int, text: str) -> EmulatorResponse:
+    return EmulatorResponse(status, TEXT_CONTENT_TYPE, text.encode("utf-8"))
+
+
+class Emulator:
+    """An in-memory OTOBO/Znuny GenericInterface server.
+
+    Construct with :meth:`from_seed` (``"znuny_lab"``, ``"demo"``, ``"empty"``) or from a
+    :class:`~otobo_znuny.emulator.state.Helpdesk` (see ``HelpdeskBuilder``). Thread-safe: every
+    request runs under ``helpdesk.lock``.
+    """
+
+    def __init__(
+        self,
+        helpdesk: Helpdesk | None = None,
+        *,
+        webservices: dict[str, WebService] | None = None,
+        db: str | Path | None = None,
+        seed_faults: int | None = 0,
+    ) -> None:
+        self.helpdesk = helpdesk if helpdesk is not None else Helpdesk()
+        self.webservices: dict[str, WebService] = webservices if webservices is not None else builtin_webservices()
+        self.faults = Faults(seed_faults)
+        self.faults.bind_sessions(self.expire_sessions)
+        self.counters = RequestCounters()
+        self._store: Any = None
+        if db is not None:
+            from otobo_znuny.emulator.persistence import SQLiteStore
+
+            self._store = SQLiteStore(db)
+            loaded = self._store.load()
+            if loaded is not None:
+                self.helpdesk.data = loaded
+            else:
+                self._store.save(self.helpdesk.data)
+        self._operations: dict[str, Callable[[Helpdesk, Any, EmulatorRequest], dict[str, Any]]] = {
+            "Session::SessionCreate": lambda h, p, r: session.create(
+                h, p, remote_addr=r.client, user_agent=r.headers.get("user-agent", "")
+            ),
+            "Session::SessionGet": lambda h, p, r: session.get(h, p),
+            "Session::SessionRemove": lambda h, p, r: session.remove(h, p),
+            "Ticket::TicketCreate": lambda h, p, r: ticket_create.run(h, p),
+            "Ticket::TicketGet": lambda h, p, r: ticket_get.run(h, p),
+            "Ticket::TicketSearch": lambda h, p, r: ticket_search.run(h, p),
+            "Ticket::TicketUpdate": lambda h, p, r: ticket_update.run(h, p),
+            "Ticket::TicketHistoryGet": lambda h, p, r: history.run(h, p),
+            "Ticket::TimeAccountingGet": lambda h, p, r: extras.time_accounting_get(h, p),
+            "User::OutOfOffice": lambda h, p, r: extras.out_of_office(h, p),
+        }
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_seed(
+        cls,
+        seed: str = "demo",
+        *,
+        clock: Clock = utc_now,
+        db: str | Path | None = None,
+    ) -> Emulator:
+        """An emulator with seed data ``"znuny_lab"``, ``"demo"`` or ``"empty"``.
+
+        Raises ``ValueError`` for an unknown seed name.
+        """
+        from otobo_znuny.emulator import seeds
+
+        return cls(seeds.build(seed, clock=clock), db=db)
+
+    @classmethod
+    def with_tickets(cls, count: int, *, seed: str = "demo", clock: Clock = utc_now) -> Emulator:
+        """A seeded emulator plus ``count`` generated tickets (fast; for benchmarks)."""
+        from otobo_znuny.emulator.builder import generate_tickets
+
+        emulator = cls.from_seed(seed, clock=clock)
+        generate_tickets(emulator.helpdesk, count)
+        return emulator
+
+    def add_webservice(self, webservice: WebService) -> None:
+        self.webservices[webservice.name] = webservice
+
+    def load_webservice(self, path: str | Path, name: str | None = None) -> WebService:
+        """Add a web service from a web-service YAML file (see ``routes.load_webservice``)."""
+        service = load_webservice(path, name)
+        self.add_webservice(service)
+        return service
+
+    # ------------------------------------------------------------------ helpers for tests
+    def expire_sessions(self, session_id: str | None = None) -> int:
+        """Expire one session or all sessions now; returns the number expired."""
+        with self.helpdesk.lock:
+            sessions = self.helpdesk.data.sessions
+            ids = [session_id] if session_id is not None else list(sessions)
+            count = 0
+            for sid in ids:
+                if sid in sessions:
+                    del sessions[sid]
+                    count += 1
+            return count
+
+    # ------------------------------------------------------------------ the pipeline
+    def handle(self, request: EmulatorRequest) -> EmulatorResponse:
+        """Process one request. Raises :class:`DropConnection` when no reply must be sent."""
+        path = re.sub(r"/{2,}", "/", request.path)
+        found = _ENDPOINT.match(path)
+        if found is None:
+            return _text(404, "Not Found")
+        service = self.webservices.get(unquote(found.group(3)))
+        if service is None:
+            raise DropConnection("before")  # Provider.pm returns without output
+        rest = found.group(4) or ""
+        method = request.method.upper()
+        matched = service.match(method, rest)
+        operation = matched[0].operation if matched else ""
+        decision = self.faults.decide(operation)
+        if decision.drop == "before":
+            raise DropConnection("before", injected=True)
+        if decision.http_500:
+            response = _text(500, "Internal Server Error")
+            response.delay = decision.delay
+            return response
+        response = self._process(request, service, matched, rest)
+        response.delay = decision.delay
+        if decision.drop == "after":
+            raise DropConnection("after", injected=True)
+        return response
+
+    def _process(
+        self,
+        request: EmulatorRequest,
+        service: WebService,
+        matched: Any,
+        rest: str,
+    ) -> EmulatorResponse:
+        method = request.method.upper()
+        if matched is None:
+            return _text(500, f"HTTP::REST Error while determine Operation for request URI '{rest}'.")
+        route, placeholders = matched
+        params: dict[str, Any] | list[Any]
+        body_data: Any = None
+        has_body = method != "GET" and len(request.body) > 0
+        if has_body:
+            if service.max_length is not None and len(request.body) > service.max_length:
+                return _text(413, "Request Entity Too Large")
+            content_type = request.headers.get("content-type", "")
+            media = content_type.split(";")[0].strip().lower()
+            if not (media == "application/json" or media.endswith("+json")):
+                return _text(500, "Could not read input data")
+            charset_match = re.search(r"charset=[\"']?([\w-]+)", content_type, re.IGNORECASE)
+            charset = charset_match.group(1) if charset_match else "utf-8"
+            try:
+                codecs.lookup(charset)
+            except LookupError:
+                charset = "utf-8"
+            raw = request.body
+            if raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                body_data = json.loads(raw.decode(charset, errors="replace"))
+            except ValueError:
+                return _text(500, "Error while decoding request content.")
+            if not isinstance(body_data, (dict, list)) or not body_data:
+                return _text(500, "Unsupported request content structure.")
+            body_data = booleans_to_ints(body_data)
+        extra: dict[str, Any] = parse_query_string(request.query)
+        extra.update(placeholders)
+        for header, key in _HEADER_PARAMS.items():
+            if header in request.headers:
+                extra[key] = request.headers[header]
+        if isinstance(body_data, list):
+            params = [dict(item, **extra) if isinstance(item, dict) else item for item in body_data]
+        else:
+            params = dict(body_data or {})
+            params.update(extra)
+            if not has_body:
+                params["RequestMethod"] = method
+        self.counters.record(route.operation, _auth_kind(params))
+        runner = self._operations.get(route.operation_type)
+        if runner is None:
+            return _fault("OperationObject returned an error, cancelling Request")
+        with self.helpdesk.lock:
+            try:
+                if isinstance(params, list) and route.operation_type not in (
+                    "Session::SessionCreate",
+                    "Session::SessionGet",
+                    "Ticket::TicketUpdate",
+                ):
+                    raise OperationFault("OperationObject returned an error, cancelling Request")
+                data = runner(self.helpdesk, params, request)
+            except OperationError as error:
+                data = {"Error": {"ErrorCode": error.code, "ErrorMessage": error.message}}
+            except OperationFault as fault:
+                return _fault(fault.message)
+            if self._store is not None and route.operation_type in WRITE_TYPES and "Error" not in data:
+                self._store.save(self.helpdesk.data)
+        return EmulatorResponse(200, JSON_CONTENT_TYPE, encode_json(data))
+
+
+def _fault(message: str) -> EmulatorResponse:
+    body = encode_json({"faultcode": "Server", "faultstring": message})
+    return EmulatorResponse(500, TEXT_CONTENT_TYPE, body)
+
+
+def _auth_kind(params: Any) -> str:
+    if not isinstance(params, dict):
+        return "none"
+    if is_string_with_data(params.get("SessionID")):
+        return "session"
+    if is_string_with_data(params.get("Password")):
+        return "password"
+    return "none"
+
+
+__all__ = [
+    "DropConnection",
+    "Emulator",
+    "EmulatorRequest",
+    "EmulatorResponse",
+    "TransportError",
+]

@@ -1,0 +1,442 @@
+"""Helpdesk state of the emulator: plain dataclasses plus one lock.
+
+The :class:`Helpdesk` holds everything a GenericInterface server knows about (agents, customer
+users, queues, states, tickets, articles, history, sessions...). Operations mutate it while holding
+``helpdesk.lock``; tests may read it at any time (take the lock when a server thread is running).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+Clock = Callable[[], datetime]
+
+#: The permission kinds of a group membership; ``rw`` implies all of them.
+PERMISSIONS = ("ro", "move_into", "create", "note", "owner", "priority", "close", "rw")
+
+STATE_TYPES: dict[int, str] = {
+    1: "new",
+    2: "open",
+    3: "closed",
+    4: "pending reminder",
+    5: "pending auto",
+    6: "removed",
+    7: "merged",
+}
+
+SENDER_TYPES: dict[int, str] = {1: "agent", 2: "system", 3: "customer"}
+CHANNELS: dict[int, str] = {1: "Email", 2: "Phone", 3: "Internal"}
+LOCKS: dict[int, str] = {1: "unlock", 2: "lock", 3: "tmp_lock"}
+
+HISTORY_TYPES: dict[str, int] = {
+    "NewTicket": 1,
+    "FollowUp": 2,
+    "SendAutoReject": 3,
+    "SendAutoReply": 4,
+    "SendAutoFollowUp": 5,
+    "Forward": 6,
+    "Bounce": 7,
+    "SendAnswer": 8,
+    "SendAgentNotification": 9,
+    "SendCustomerNotification": 10,
+    "EmailAgent": 11,
+    "EmailCustomer": 12,
+    "PhoneCallAgent": 13,
+    "PhoneCallCustomer": 14,
+    "AddNote": 15,
+    "Move": 16,
+    "Lock": 17,
+    "Unlock": 18,
+    "Remove": 19,
+    "TimeAccounting": 20,
+    "CustomerUpdate": 21,
+    "PriorityUpdate": 22,
+    "OwnerUpdate": 23,
+    "LoopProtection": 24,
+    "Misc": 25,
+    "SetPendingTime": 26,
+    "StateUpdate": 27,
+    "TicketDynamicFieldUpdate": 28,
+    "WebRequestCustomer": 29,
+    "TicketLinkAdd": 30,
+    "TicketLinkDelete": 31,
+    "SystemRequest": 32,
+    "Merged": 33,
+    "ResponsibleUpdate": 34,
+    "Subscribe": 35,
+    "Unsubscribe": 36,
+    "TypeUpdate": 37,
+    "ServiceUpdate": 38,
+    "SLAUpdate": 39,
+    "ArchiveFlagUpdate": 40,
+    "TitleUpdate": 50,
+}
+
+SESSION_MAX_IDLE_TIME = 7200
+SESSION_MAX_TIME = 57600
+SYSTEM_ID = "42"
+
+
+def utc_now() -> datetime:
+    """The default clock: the current UTC time, whole seconds."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def fmt_time(value: datetime) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` in UTC (the system time zone of the emulator)."""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def parse_time(value: str) -> datetime | None:
+    """Parse ``YYYY-MM-DD HH:MM:SS`` (or ``YYYY-MM-DD``) as UTC; ``None`` if malformed."""
+    for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip(), pattern).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    return None
+
+
+def epoch(value: datetime) -> int:
+    return int(value.timestamp())
+
+
+@dataclass
+class Group:
+    id: int
+    name: str
+
+
+@dataclass
+class Agent:
+    id: int
+    login: str
+    password: str
+    first_name: str
+    last_name: str
+    email: str
+    #: group name -> permission kinds (``ro``, ``rw``, ``create``, ``move_into``, ``note``, ...)
+    groups: dict[str, set[str]] = field(default_factory=dict)
+    valid: bool = True
+    preferences: dict[str, str] = field(default_factory=dict)
+    created: datetime = field(default_factory=utc_now)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def has(self, group: str, permission: str) -> bool:
+        perms = self.groups.get(group, set())
+        return "rw" in perms or permission in perms
+
+
+@dataclass
+class CustomerUser:
+    login: str
+    password: str
+    email: str
+    first_name: str
+    last_name: str
+    customer_id: str
+    valid: bool = True
+    created: datetime = field(default_factory=utc_now)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass
+class Queue:
+    id: int
+    name: str
+    group: str
+    valid: bool = True
+
+
+@dataclass
+class State:
+    id: int
+    name: str
+    type_id: int
+    valid: bool = True
+
+    @property
+    def type_name(self) -> str:
+        return STATE_TYPES[self.type_id]
+
+
+@dataclass
+class Named:
+    """A simple ``id``/``name`` entity (priority, ticket type)."""
+
+    id: int
+    name: str
+    valid: bool = True
+
+
+@dataclass
+class Service:
+    id: int
+    name: str
+    #: customer logins the service is assigned to; ``None`` = default service (everyone)
+    customer_users: set[str] | None = None
+    valid: bool = True
+
+
+@dataclass
+class SLA:
+    id: int
+    name: str
+    service_ids: set[int] = field(default_factory=set)
+    valid: bool = True
+
+
+@dataclass
+class DynamicFieldDef:
+    id: int
+    name: str
+    field_type: str  # Text, TextArea, Dropdown, Multiselect, Date, DateTime, Checkbox
+    object_type: str = "Ticket"  # Ticket or Article
+    label: str = ""
+    possible_values: dict[str, str] = field(default_factory=dict)
+    regex_list: list[str] = field(default_factory=list)
+    valid: bool = True
+
+
+@dataclass
+class Attachment:
+    file_id: int
+    filename: str
+    content: bytes
+    content_type: str
+    disposition: str = "attachment"
+    content_id: str = ""
+
+
+@dataclass
+class Article:
+    id: int
+    ticket_id: int
+    sender_type_id: int
+    channel_id: int
+    is_visible_for_customer: int
+    from_: str
+    to: str
+    subject: str
+    body: str
+    content_type: str
+    charset: str
+    mime_type: str
+    created: datetime
+    create_by: int
+    cc: str = ""
+    bcc: str = ""
+    reply_to: str = ""
+    message_id: str = ""
+    in_reply_to: str = ""
+    references: str = ""
+    time_unit: float = 0
+    attachments: list[Attachment] = field(default_factory=list)
+    dynamic_fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class HistoryEntry:
+    history_type: str
+    name: str
+    create_by: int
+    created: datetime
+    article_id: int
+    queue_id: int
+    owner_id: int
+    priority_id: int
+    state_id: int
+    type_id: int
+
+
+@dataclass
+class TimeAccountingEntry:
+    ticket_id: int
+    article_id: int
+    user_id: int
+    time_unit: float
+    created: datetime
+
+
+@dataclass
+class Ticket:
+    id: int
+    number: str
+    title: str
+    queue_id: int
+    state_id: int
+    priority_id: int
+    type_id: int
+    owner_id: int
+    responsible_id: int
+    customer_user: str
+    customer_id: str
+    created: datetime
+    changed: datetime
+    create_by: int
+    change_by: int
+    lock_id: int = 1
+    service_id: int | None = None
+    sla_id: int | None = None
+    pending_until: datetime | None = None
+    unlock_timeout: int = 0
+    archived: bool = False
+    close_time: datetime | None = None
+    dynamic_fields: dict[str, Any] = field(default_factory=dict)
+    article_ids: list[int] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
+    watchers: set[int] = field(default_factory=set)
+    # Values at creation time (for the Created* search parameters).
+    created_queue_id: int = 0
+    created_state_id: int = 0
+    created_priority_id: int = 0
+    created_type_id: int = 0
+
+
+@dataclass
+class Session:
+    id: str
+    user_type: str  # "User" (agent) or "Customer"
+    login: str
+    user_id: int | None
+    created: datetime
+    remote_addr: str = "127.0.0.1"
+    user_agent: str = ""
+
+
+@dataclass
+class HelpdeskData:
+    """Everything persisted (the lock and the clock are not)."""
+
+    groups: dict[int, Group] = field(default_factory=dict)
+    agents: dict[int, Agent] = field(default_factory=dict)
+    customers: dict[str, CustomerUser] = field(default_factory=dict)
+    queues: dict[int, Queue] = field(default_factory=dict)
+    states: dict[int, State] = field(default_factory=dict)
+    priorities: dict[int, Named] = field(default_factory=dict)
+    types: dict[int, Named] = field(default_factory=dict)
+    services: dict[int, Service] = field(default_factory=dict)
+    slas: dict[int, SLA] = field(default_factory=dict)
+    dynamic_fields: dict[str, DynamicFieldDef] = field(default_factory=dict)
+    tickets: dict[int, Ticket] = field(default_factory=dict)
+    ticket_numbers: dict[str, int] = field(default_factory=dict)
+    articles: dict[int, Article] = field(default_factory=dict)
+    sessions: dict[str, Session] = field(default_factory=dict)
+    time_accounting: list[TimeAccountingEntry] = field(default_factory=list)
+    next_ticket_id: int = 1
+    next_article_id: int = 1
+    next_file_id: int = 1
+    tn_counter: int = 0
+    tn_day: str = ""
+
+
+def ticket_number_checksum(base: str) -> int:
+    """Znuny ``DateChecksum`` check digit for ``base`` (date + system ID + counter)."""
+    total = 0
+    mult = 1
+    for char in base:
+        total += mult * int(char)
+        mult = 2 if mult == 1 else 1
+    check = 10 - (total % 10)
+    return 1 if check == 10 else check
+
+
+class Helpdesk:
+    """The emulated helpdesk: data, a clock and one re-entrant lock.
+
+    Lookups return ``None`` when nothing matches; they never raise.
+    """
+
+    def __init__(self, data: HelpdeskData | None = None, clock: Clock = utc_now) -> None:
+        self.data = data if data is not None else HelpdeskData()
+        self.clock: Clock = clock
+        self.lock = threading.RLock()
+        self.system_id = SYSTEM_ID
+        self.session_max_idle_time = SESSION_MAX_IDLE_TIME
+        self.session_max_time = SESSION_MAX_TIME
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(timezone.utc).replace(microsecond=0)
+
+    # ---------------------------------------------------------------- lookups
+    def agent_by_login(self, login: str) -> Agent | None:
+        for agent in self.data.agents.values():
+            if agent.login == login:
+                return agent
+        return None
+
+    def group_id(self, name: str) -> int:
+        for group in self.data.groups.values():
+            if group.name == name:
+                return group.id
+        return 0
+
+    def queue_by_name(self, name: str) -> Queue | None:
+        for queue in self.data.queues.values():
+            if queue.name == name:
+                return queue
+        return None
+
+    def state_by_name(self, name: str) -> State | None:
+        for state in self.data.states.values():
+            if state.name == name:
+                return state
+        return None
+
+    @staticmethod
+    def named_by_name(table: dict[int, Any], name: str) -> Any:
+        for item in table.values():
+            if item.name == name:
+                return item
+        return None
+
+    def ticket_by_number(self, number: str) -> Ticket | None:
+        ticket_id = self.data.ticket_numbers.get(number)
+        return self.data.tickets.get(ticket_id) if ticket_id is not None else None
+
+    def dynamic_fields_sorted(self, object_type: str) -> list[DynamicFieldDef]:
+        return sorted(
+            (f for f in self.data.dynamic_fields.values() if f.valid and f.object_type == object_type),
+            key=lambda f: f.name,
+        )
+
+    def user_name(self, user_id: int) -> str:
+        agent = self.data.agents.get(user_id)
+        return agent.login if agent else ""
+
+    # ---------------------------------------------------------------- writes
+    def new_ticket_number(self) -> str:
+        now = self.now()
+        day = now.strftime("%Y%m%d")
+        if day != self.data.tn_day:
+            self.data.tn_day = day
+            self.data.tn_counter = 0
+        self.data.tn_counter += 1
+        base = f"{day}{self.system_id}{self.data.tn_counter:05d}"
+        return f"{base}{ticket_number_checksum(base)}"
+
+    def add_history(self, ticket: Ticket, history_type: str, name: str, user_id: int, article_id: int = 0) -> None:
+        ticket.history.append(
+            HistoryEntry(
+                history_type=history_type,
+                name=name,
+                create_by=user_id,
+                created=self.now(),
+                article_id=article_id,
+                queue_id=ticket.queue_id,
+                owner_id=ticket.owner_id,
+                priority_id=ticket.priority_id,
+                state_id=ticket.state_id,
+                type_id=ticket.type_id,
+            )
+        )

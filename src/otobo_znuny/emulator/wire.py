@@ -1,0 +1,122 @@
+"""Wire helpers: query-string parsing, JSON encoding/decoding and the error types of the server."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
+TEXT_CONTENT_TYPE = "text/plain; charset=UTF-8"
+
+
+class OperationError(Exception):
+    """A business error: HTTP 200 with ``{"Error": {"ErrorCode": ..., "ErrorMessage": ...}}``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class OperationFault(Exception):
+    """An operation returned ``Success => 0``: HTTP 500, text/plain, ``{"faultcode","faultstring"}``."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TransportError(Exception):
+    """A transport failure: a plain-text reply with ``status`` (500, or 413 for MaxLength)."""
+
+    def __init__(self, status: int, text: str) -> None:
+        super().__init__(text)
+        self.status = status
+        self.text = text
+
+
+def _decode(raw: str) -> str:
+    return unquote_to_bytes(raw.replace("+", " ")).decode("utf-8", errors="replace")
+
+
+def parse_query_string(query: str) -> dict[str, Any]:
+    """Parse a query string the way the GenericInterface REST transport does.
+
+    ``&`` and ``;`` separate pairs, ``+`` is a space, a repeated key becomes a list, a raw ``=``
+    inside a value truncates it, and the first occurrence of a key whose value is ``0`` or empty
+    is stored as ``""``. Never raises.
+    """
+    result: dict[str, Any] = {}
+    if not query:
+        return result
+    for pair in query.replace(";", "&").split("&"):
+        if not pair:
+            continue
+        pieces = pair.split("=")
+        key = _decode(pieces[0])
+        value = _decode(pieces[1]) if len(pieces) > 1 else ""
+        if key in result:
+            existing = result[key]
+            if isinstance(existing, list):
+                existing.append(value)
+            else:
+                result[key] = [existing, value]
+        else:
+            result[key] = value if value not in ("0", "") else ""
+    return result
+
+
+def booleans_to_ints(value: Any) -> Any:
+    """JSON ``true``/``false`` become ``1``/``0`` recursively (Znuny's ``_BooleansProcess``)."""
+    if isinstance(value, bool):
+        return 1 if value else 0
+    if isinstance(value, dict):
+        return {k: booleans_to_ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [booleans_to_ints(v) for v in value]
+    return value
+
+
+def encode_json(data: Any) -> bytes:
+    """Sorted keys, no ASCII escaping, U+2028/U+2029 escaped (as Znuny's JSON encoder)."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode("utf-8")
+
+
+def is_true(value: Any) -> bool:
+    """Perl truth: ``0``, ``"0"``, ``""``, ``None`` (and empty containers) are false."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return value not in ("", "0")
+    if isinstance(value, (int, float)):
+        return value != 0
+    if isinstance(value, (list, dict)):
+        return True
+    return bool(value)
+
+
+def is_string_with_data(value: Any) -> bool:
+    """Perl ``IsStringWithData``: a non-empty scalar (numbers count as strings)."""
+    if isinstance(value, (dict, list)) or value is None:
+        return False
+    return str(value) != ""
+
+
+def as_str(value: Any) -> str:
+    """A scalar rendered as Perl would (``15`` not ``15.0``)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def as_list(value: Any) -> list[Any]:
+    """String-or-list parameter to a list (``None`` and ``""`` become ``[]``)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]

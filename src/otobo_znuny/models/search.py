@@ -1,0 +1,260 @@
+"""TicketSearch criteria as typed fields.
+
+The server ignores unknown or misspelled search keys and then matches every ticket; an unknown
+SortBy silently returns nothing. This model is where such mistakes are caught: every criterion
+is a named field, and invalid values or combinations raise before anything is sent.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from otobo_znuny.models.base import DomainModel, IdNameLike
+
+__all__ = [
+    "DynamicFieldFilter",
+    "SortField",
+    "SortOrder",
+    "StateType",
+    "TicketSearch",
+    "TimeFilter",
+]
+
+_DF_NAME = re.compile(r"^[A-Za-z0-9]+$")
+
+
+class SortField(str, Enum):
+    """Values TicketSearch accepts for SortBy (besides ``DynamicField_<Name>``)."""
+
+    OWNER = "Owner"
+    RESPONSIBLE = "Responsible"
+    CUSTOMER_ID = "CustomerID"
+    STATE = "State"
+    LOCK = "Lock"
+    TICKET = "Ticket"
+    TICKET_NUMBER = "TicketNumber"
+    TITLE = "Title"
+    QUEUE = "Queue"
+    TYPE = "Type"
+    PRIORITY = "Priority"
+    AGE = "Age"
+    CREATED = "Created"
+    CHANGED = "Changed"
+    SERVICE = "Service"
+    SLA = "SLA"
+    PENDING_TIME = "PendingTime"
+    TICKET_ESCALATION = "TicketEscalation"
+    ESCALATION_TIME = "EscalationTime"
+    ESCALATION_UPDATE_TIME = "EscalationUpdateTime"
+    ESCALATION_RESPONSE_TIME = "EscalationResponseTime"
+    ESCALATION_SOLUTION_TIME = "EscalationSolutionTime"
+
+
+class SortOrder(str, Enum):
+    """OrderBy: ``Up`` (ascending) or ``Down`` (descending)."""
+
+    UP = "Up"
+    DOWN = "Down"
+
+
+StateType = Literal["new", "open", "closed", "pending reminder", "pending auto", "removed", "merged"]
+"""Real state-type names. ``Open``/``Closed`` do not work through the GenericInterface (CONTRACT 4.3)."""
+
+
+class TimeFilter(DomainModel):
+    """A time window. ``datetime`` values become ``...NewerDate``/``...OlderDate``; ``timedelta`` values
+    become ``...NewerMinutes``/``...OlderMinutes`` (relative to now on the server).
+
+    ``newer_than`` = after that point (or: within that much time ago); ``older_than`` = before.
+    """
+
+    newer_than: datetime | timedelta | None = None
+    older_than: datetime | timedelta | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> TimeFilter:
+        if self.newer_than is None and self.older_than is None:
+            raise ValueError("TimeFilter needs newer_than or older_than")
+        for value in (self.newer_than, self.older_than):
+            if isinstance(value, timedelta) and value.total_seconds() % 60:
+                raise ValueError("timedelta filters are sent in whole minutes; use a multiple of 60 seconds")
+        return self
+
+
+class DynamicFieldFilter(DomainModel):
+    """A condition on one dynamic field. Several operators are ANDed; a list value is ORed."""
+
+    field_name: str
+    equals: str | int | list[str] | None = None
+    like: str | list[str] | None = None
+    greater_than: str | int | datetime | None = None
+    greater_than_equals: str | int | datetime | None = None
+    smaller_than: str | int | datetime | None = None
+    smaller_than_equals: str | int | datetime | None = None
+    empty: bool | None = None
+    """True: the field has no value; False: it has one."""
+
+    @field_validator("field_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not _DF_NAME.match(value):
+            raise ValueError(f"dynamic field names are letters and digits only, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> DynamicFieldFilter:
+        operators = (
+            "equals",
+            "like",
+            "greater_than",
+            "greater_than_equals",
+            "smaller_than",
+            "smaller_than_equals",
+            "empty",
+        )
+        if all(getattr(self, name) is None for name in operators):
+            raise ValueError(f"DynamicFieldFilter for {self.field_name!r} needs at least one operator")
+        return self
+
+
+class TicketSearch(DomainModel):
+    """TicketSearch criteria. Different criteria are ANDed; the items of one list are ORed.
+
+    ``ticket_numbers``, ``titles``, ``customer_ids`` and ``customer_users`` accept ``*`` wildcards.
+    Article full text (``article_*``) matches substrings. Owners, responsibles, watchers and
+    creators can only be searched by ID (the server has no name parameter for them).
+    """
+
+    ticket_ids: list[int] = Field(default_factory=list)
+    ticket_numbers: list[str] = Field(default_factory=list)
+    titles: list[str] = Field(default_factory=list)
+    queues: list[IdNameLike] = Field(default_factory=list)
+    use_sub_queues: bool = False
+    states: list[IdNameLike] = Field(default_factory=list)
+    state_types: list[StateType] = Field(default_factory=list)
+    priorities: list[IdNameLike] = Field(default_factory=list)
+    types: list[IdNameLike] = Field(default_factory=list)
+    services: list[IdNameLike] = Field(default_factory=list)
+    slas: list[IdNameLike] = Field(default_factory=list)
+    locks: list[IdNameLike] = Field(default_factory=list)
+    owners: list[IdNameLike] = Field(default_factory=list)
+    responsibles: list[IdNameLike] = Field(default_factory=list)
+    watchers: list[IdNameLike] = Field(default_factory=list)
+    created_by: list[IdNameLike] = Field(default_factory=list)
+    customer_ids: list[str] = Field(default_factory=list)
+    customer_id_raw: list[str] = Field(default_factory=list)
+    customer_users: list[str] = Field(default_factory=list)
+    created: TimeFilter | None = None
+    changed: TimeFilter | None = None
+    last_changed: TimeFilter | None = None
+    closed: TimeFilter | None = None
+    pending: TimeFilter | None = None
+    article_created: TimeFilter | None = None
+    escalation: TimeFilter | None = None
+    escalation_update: TimeFilter | None = None
+    escalation_response: TimeFilter | None = None
+    escalation_solution: TimeFilter | None = None
+    article_from: str | None = None
+    article_to: str | None = None
+    article_cc: str | None = None
+    article_subject: str | None = None
+    article_body: str | None = None
+    content_search: Literal["AND", "OR"] | None = None
+    fulltext: str | None = None
+    dynamic_fields: list[DynamicFieldFilter] = Field(default_factory=list)
+    sort_by: list[SortField | str] = Field(default_factory=list)
+    order_by: list[SortOrder] = Field(default_factory=list)
+    search_in_archive: Literal["AllTickets", "ArchivedTickets", "NotArchivedTickets"] | None = None
+    limit: int | None = Field(default=None, ge=1)
+    """Maximum number of IDs. ``None`` = the server's default (500 on a stock installation)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _compat_names(cls, data: Any) -> Any:
+        # The original library called ticket_numbers "numbers"; accept it so old code keeps working.
+        if isinstance(data, dict) and "numbers" in data:
+            data = dict(data)
+            if "ticket_numbers" in data:
+                raise ValueError("give ticket_numbers or numbers, not both")
+            data["ticket_numbers"] = data.pop("numbers")
+        return data
+
+    @field_validator("sort_by", mode="before")
+    @classmethod
+    def _sort_by(cls, value: Any) -> Any:
+        values = [value] if isinstance(value, (str, SortField)) else value
+        checked: list[SortField | str] = []
+        for item in values or []:
+            if isinstance(item, SortField) or (
+                isinstance(item, str) and item.startswith("DynamicField_") and _DF_NAME.match(item[13:])
+            ):
+                checked.append(item)
+            else:
+                try:
+                    checked.append(SortField(item))
+                except ValueError:
+                    allowed = ", ".join(f.value for f in SortField)
+                    raise ValueError(
+                        f"unknown sort field {item!r} (the server would silently return no tickets); "
+                        f"use one of {allowed} or DynamicField_<Name>"
+                    ) from None
+        return checked
+
+    @field_validator("order_by", mode="before")
+    @classmethod
+    def _order_by(cls, value: Any) -> Any:
+        values = [value] if isinstance(value, (str, SortOrder)) else value
+        result: list[Any] = []
+        for item in values or []:
+            if isinstance(item, str) and item.lower() in ("up", "asc", "ascending"):
+                result.append(SortOrder.UP)
+            elif isinstance(item, str) and item.lower() in ("down", "desc", "descending"):
+                result.append(SortOrder.DOWN)
+            else:
+                result.append(item)
+        return result
+
+    @field_validator("ticket_ids")
+    @classmethod
+    def _positive_ids(cls, value: list[int]) -> list[int]:
+        if any(i <= 0 for i in value):
+            raise ValueError("ticket IDs are positive integers (the server returns nothing for others)")
+        return value
+
+    @field_validator("ticket_numbers", "titles", "customer_ids", "customer_users", "customer_id_raw")
+    @classmethod
+    def _no_bare_wildcards(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not item.strip("*% "):
+                raise ValueError(f"{item!r} matches everything and the server ignores it; leave the field empty")
+        return value
+
+    @model_validator(mode="after")
+    def _combinations(self) -> TicketSearch:
+        if self.order_by and not self.sort_by:
+            raise ValueError("order_by needs sort_by")
+        if len(self.order_by) > len(self.sort_by):
+            raise ValueError("order_by has more entries than sort_by")
+        if self.content_search and not any(
+            (self.article_from, self.article_to, self.article_cc, self.article_subject, self.article_body)
+        ):
+            raise ValueError("content_search needs at least one article_* criterion")
+        if self.use_sub_queues and not self.queues:
+            raise ValueError("use_sub_queues needs queues")
+        for name in ("owners", "responsibles", "watchers", "created_by"):
+            for item in getattr(self, name):
+                if item.id is None:
+                    raise ValueError(
+                        f"{name} can only be searched by ID (the server has no name parameter); got {item.name!r}"
+                    )
+        seen = set()
+        for flt in self.dynamic_fields:
+            if flt.field_name in seen:
+                raise ValueError(f"dynamic field {flt.field_name!r} appears twice; combine the operators in one filter")
+            seen.add(flt.field_name)
+        return self

@@ -1,0 +1,100 @@
+"""Turning a ``Call`` into an HTTP request for the configured route (pure; no I/O)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from otobo_znuny.config import ClientConfig, ServerFlavor
+from otobo_znuny.errors import ConfigurationError, RequestValidationError
+from otobo_znuny.operations.call import Call
+
+__all__ = ["JSON_CONTENT_TYPE", "HttpRequest", "build_http_request"]
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+# Znuny reads credentials from these headers (CONTRACT 1.4), which keeps them out of URLs and logs.
+_CREDENTIAL_HEADERS = {
+    "UserLogin": "X-OTRS-Header-UserLogin",
+    "CustomerUserLogin": "X-OTRS-Header-CustomerUserLogin",
+    "Password": "X-OTRS-Header-Password",
+    "SessionID": "X-OTRS-Header-SessionID",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequest:
+    """Everything needed to send one request; ``redacted_url`` is safe to log."""
+
+    operation: str
+    method: str
+    url: str
+    params: tuple[tuple[str, str], ...]
+    headers: dict[str, str]
+    content: bytes | None
+
+    @property
+    def redacted_url(self) -> str:
+        """The URL with query values hidden (they may carry credentials)."""
+        if not self.params:
+            return self.url
+        return self.url + "?" + "&".join(f"{key}=…" for key, _ in self.params)
+
+
+def _query_value(key: str, value: Any, operation: str) -> list[str]:
+    if isinstance(value, dict):
+        raise RequestValidationError(
+            key,
+            f"{operation} is routed as GET, and a query string cannot carry this structured parameter; "
+            "configure a POST route for it (e.g. ClientConfig.generic_ticket or ready2adopt)",
+        )
+    if isinstance(value, (list, tuple)):
+        return [item for element in value for item in _query_value(key, element, operation)]
+    if isinstance(value, bool):
+        return ["1" if value else "0"]
+    return [str(value)]
+
+
+def build_http_request(config: ClientConfig, call: Call[Any], credentials: dict[str, str]) -> HttpRequest:
+    """Method, URL, query, headers and JSON body for ``call`` on the configured route.
+
+    Body-carrying methods get a JSON object with the credentials inside. GET and DELETE routes get a query
+    string (lists as repeated keys); their credentials go in Znuny's ``X-OTRS-Header-*`` headers, or,
+    for OTOBO, which has no such headers, in the query string.
+
+    Raises:
+        ConfigurationError: no route for the operation, or a path placeholder without a value.
+        RequestValidationError: a structured parameter on a GET route.
+    """
+    operation = call.operation.value
+    route = config.route_for(call.operation)
+    params = dict(call.params)
+    path_params = dict(call.path_params)
+    for name in route.placeholders:
+        if name in path_params:
+            continue
+        value = params.pop(name, None)
+        if value is None:
+            raise ConfigurationError(
+                f"route {route.path!r} of {operation} needs :{name}, which this call does not have"
+            )
+        path_params[name] = ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    url = config.url_for(route, path_params)
+    headers = {"Accept": "application/json"}
+    if route.method in ("GET", "DELETE"):
+        query: list[tuple[str, str]] = []
+        if config.flavor is ServerFlavor.ZNUNY:
+            headers.update({_CREDENTIAL_HEADERS[key]: value for key, value in credentials.items()})
+        else:
+            query.extend(credentials.items())
+        for key, value in params.items():
+            query.extend((key, item) for item in _query_value(key, value, operation))
+        return HttpRequest(operation, route.method, url, tuple(query), headers, None)
+    body = {**credentials, **params}
+    if not body:
+        # The server refuses "{}" (CONTRACT 1.6); only SessionGet without a session could get here.
+        raise RequestValidationError(operation, "nothing to send: the request would be an empty JSON object")
+    headers["Content-Type"] = JSON_CONTENT_TYPE
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return HttpRequest(operation, route.method, url, (), headers, content)

@@ -1,0 +1,157 @@
+"""Reading replies: HTTP status and content type first, then the JSON shape, then ``Error`` objects."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+from otobo_znuny.errors import ResponseError, UnexpectedReplyError, error_from_reply, snippet
+from otobo_znuny.wire.shapes import WsReply
+
+__all__ = ["check_http_reply", "parse_retry_after", "reply_parser"]
+
+R = TypeVar("R", bound=WsReply)
+T = TypeVar("T")
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """``Retry-After`` in seconds (a number or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    if seconds != seconds or seconds < 0:  # NaN or in the past
+        return 0.0 if seconds == seconds else None
+    return seconds
+
+
+def _fault_string(body: bytes) -> str | None:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    if isinstance(data, dict) and isinstance(data.get("faultstring"), str):
+        return str(data["faultstring"])
+    return None
+
+
+def check_http_reply(
+    operation: str,
+    status_code: int,
+    content_type: str | None,
+    body: bytes,
+    retry_after: str | None = None,
+    secrets: Iterable[str | None] = (),
+) -> None:
+    """Raise ``ResponseError`` unless the reply is HTTP 2xx GenericInterface JSON.
+
+    A JSON body with an ``Error`` object is left to the operation's parser (the GI answers business
+    errors with HTTP 200, but a proxy could change the status).
+    """
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    is_json = mime == "application/json" or mime.endswith("+json")
+    if is_json and 200 <= status_code < 300:
+        return
+    if is_json:
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("Error"), dict):
+            return
+    secrets = list(secrets)
+    fault = _fault_string(body) if body else None
+    text = snippet(body, secrets) if body else "(empty body)"
+    kind = mime or "no content type"
+    detail = scrub_fault(fault, secrets) if fault else text
+    raise ResponseError(
+        f"{operation}: HTTP {status_code} with {kind} instead of GenericInterface JSON: {detail}",
+        operation=operation,
+        status_code=status_code,
+        content_type=content_type,
+        body_snippet=text,
+        fault=scrub_fault(fault, secrets) if fault else None,
+        retry_after=parse_retry_after(retry_after),
+    )
+
+
+def scrub_fault(fault: str, secrets: Iterable[str | None]) -> str:
+    """A faultstring, secret-free and short."""
+    return snippet(fault, secrets)
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors(include_url=False)[:3]:
+        loc = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        parts.append(f"{loc}: {item['msg']}")
+    more = error.error_count() - len(parts)
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+def reply_parser(operation: str, model: type[R], convert: Callable[[R], T]) -> Callable[[bytes], T]:
+    """A parser for one operation: validate the bytes as ``model`` in one pass, raise on ``Error``, convert.
+
+    The parser raises ``OTOBOError`` subclasses for ``Error`` objects, ``ResponseError`` for a body
+    that is not JSON, and ``UnexpectedReplyError`` for JSON of the wrong shape.
+    """
+    adapter: TypeAdapter[R] = TypeAdapter(model)
+
+    def parse(body: bytes) -> T:
+        try:
+            reply = adapter.validate_json(body)
+        except ValidationError as exc:
+            if any(item["type"] == "json_invalid" for item in exc.errors(include_url=False)):
+                raise ResponseError(
+                    f"{operation}: the reply is not valid JSON: {snippet(body)}",
+                    operation=operation,
+                    status_code=200,
+                    body_snippet=snippet(body),
+                ) from None
+            error = _error_object(body)
+            if error is not None:
+                raise error from None
+            raise UnexpectedReplyError(
+                f"{operation}: unexpected reply shape: {_describe(exc)}",
+                operation=operation,
+                status_code=200,
+                body_snippet=snippet(body),
+            ) from None
+        if reply.Error is not None:
+            raise error_from_reply(reply.Error.ErrorCode, reply.Error.ErrorMessage, operation=operation)
+        try:
+            return convert(reply)
+        except (ValueError, TypeError) as exc:
+            raise UnexpectedReplyError(
+                f"{operation}: unexpected reply content: {exc}", operation=operation, status_code=200
+            ) from None
+
+    return parse
+
+
+def _error_object(body: bytes) -> Exception | None:
+    """An ``Error`` object found in a reply whose data part did not validate."""
+    try:
+        data: Any = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    if isinstance(data, dict) and isinstance(data.get("Error"), dict):
+        code = data["Error"].get("ErrorCode")
+        message = data["Error"].get("ErrorMessage", "")
+        if isinstance(code, str):
+            return error_from_reply(code, message if isinstance(message, str) else str(message))
+    return None
