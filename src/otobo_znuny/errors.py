@@ -170,11 +170,12 @@ class OTOBOError(OTOBOZnunyError):
     Match on ``code`` or on the subclasses, never on the English message.
     """
 
-    def __init__(self, code: str, message: str, *, operation: str | None = None) -> None:
+    def __init__(self, code: str, message: str, *, operation: str | None = None, hint: str | None = None) -> None:
         self.code = code
         self.message = message
         self.operation = operation or (code.split(".", 1)[0] if "." in code else None)
-        super().__init__(f"{code}: {message}")
+        self.hint = hint
+        super().__init__(f"{code}: {message}" + (f" ({hint})" if hint else ""))
 
     @property
     def kind(self) -> str:
@@ -182,11 +183,13 @@ class OTOBOError(OTOBOZnunyError):
         return self.code.rsplit(".", 1)[-1]
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_otobo_error, (type(self), self.code, self.message, self.operation))
+        return (_rebuild_otobo_error, (type(self), self.code, self.message, self.operation, self.hint))
 
 
-def _rebuild_otobo_error(cls: type[OTOBOError], code: str, message: str, operation: str | None) -> OTOBOError:
-    return cls(code, message, operation=operation)
+def _rebuild_otobo_error(
+    cls: type[OTOBOError], code: str, message: str, operation: str | None, hint: str | None
+) -> OTOBOError:
+    return cls(code, message, operation=operation, hint=hint)
 
 
 class AuthenticationError(OTOBOError):

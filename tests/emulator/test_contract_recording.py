@@ -116,9 +116,8 @@ def test_replay_recording_over_http() -> None:
                     if isinstance(recorded, dict) and isinstance(actual, dict) and key in recorded and key in actual:
                         to_emulator[recorded[key]] = actual[key]
                 diffs += shape_diff(recorded, actual)
-                if isinstance(recorded, dict) and "Error" in recorded:
-                    if recorded["Error"] != actual.get("Error"):
-                        diffs.append(f"error {recorded['Error']} != {actual.get('Error')}")
+                if isinstance(recorded, dict) and "Error" in recorded and recorded["Error"] != actual.get("Error"):
+                    diffs.append(f"error {recorded['Error']} != {actual.get('Error')}")
                 text = json.dumps(actual)
                 for recorded_id, ours in to_emulator.items():
                     text = text.replace(ours, recorded_id)

@@ -205,9 +205,11 @@ def run_call(
             if renewed or not isinstance(state.auth, BasicAuth):
                 raise SessionExpiredError(
                     error.code,
-                    f"{error.message} (the session was refused"
-                    + (" again after renewal)" if renewed else " and there is no password to create a new one)"),
+                    error.message,
                     operation=error.operation,
+                    hint="the session was refused again after renewal"
+                    if renewed
+                    else "the session was refused and there is no password to create a new one",
                 ) from None
             logger.info("%s: session refused (%s); creating a new session", operation, error.code)
             renewed = True
