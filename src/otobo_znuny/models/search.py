@@ -146,6 +146,12 @@ class TicketSearch(DomainModel):
     responsibles: list[IdNameLike] = Field(default_factory=list)
     watchers: list[IdNameLike] = Field(default_factory=list)
     created_by: list[IdNameLike] = Field(default_factory=list)
+    created_types: list[IdNameLike] = Field(default_factory=list)
+    """The ticket's type when it was created (also: ``created_states``, ``created_queues``,
+    ``created_priorities``)."""
+    created_states: list[IdNameLike] = Field(default_factory=list)
+    created_queues: list[IdNameLike] = Field(default_factory=list)
+    created_priorities: list[IdNameLike] = Field(default_factory=list)
     customer_ids: list[str] = Field(default_factory=list)
     customer_id_raw: list[str] = Field(default_factory=list)
     customer_users: list[str] = Field(default_factory=list)
@@ -162,8 +168,11 @@ class TicketSearch(DomainModel):
     article_from: str | None = None
     article_to: str | None = None
     article_cc: str | None = None
+    article_bcc: str | None = None
     article_subject: str | None = None
     article_body: str | None = None
+    attachment_name: str | None = None
+    """Needs ``Ticket::Article::Backend::MIMEBase::IndexAttachmentNames`` on the server."""
     content_search: Literal["AND", "OR"] | None = None
     fulltext: str | None = None
     dynamic_fields: list[DynamicFieldFilter] = Field(default_factory=list)
@@ -241,7 +250,15 @@ class TicketSearch(DomainModel):
         if len(self.order_by) > len(self.sort_by):
             raise ValueError("order_by has more entries than sort_by")
         if self.content_search and not any(
-            (self.article_from, self.article_to, self.article_cc, self.article_subject, self.article_body)
+            (
+                self.article_from,
+                self.article_to,
+                self.article_cc,
+                self.article_bcc,
+                self.article_subject,
+                self.article_body,
+                self.attachment_name,
+            )
         ):
             raise ValueError("content_search needs at least one article_* criterion")
         if self.use_sub_queues and not self.queues:

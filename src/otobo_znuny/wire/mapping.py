@@ -419,6 +419,10 @@ _ID_NAME_LISTS = (
     ("responsibles", None, "ResponsibleIDs"),
     ("watchers", None, "WatchUserIDs"),
     ("created_by", None, "CreatedUserIDs"),
+    ("created_types", "CreatedTypes", "CreatedTypeIDs"),
+    ("created_states", "CreatedStates", "CreatedStateIDs"),
+    ("created_queues", "CreatedQueues", "CreatedQueueIDs"),
+    ("created_priorities", "CreatedPriorities", "CreatedPriorityIDs"),
 )
 
 _STRING_LISTS = (
@@ -434,8 +438,10 @@ _ARTICLE_TEXT = (
     ("article_from", "MIMEBase_From"),
     ("article_to", "MIMEBase_To"),
     ("article_cc", "MIMEBase_Cc"),
+    ("article_bcc", "MIMEBase_Bcc"),
     ("article_subject", "MIMEBase_Subject"),
     ("article_body", "MIMEBase_Body"),
+    ("attachment_name", "MIMEBase_AttachmentName"),
 )
 
 _DF_OPERATORS = (
