@@ -91,7 +91,6 @@ class OTOBOZnunyClient(ClientCore):
         if client is not None and not isinstance(client, httpx.AsyncClient):
             raise TypeError(f"client must be an httpx.AsyncClient, not {type(client).__name__}")
         warn_if_insecure(verify)
-        self._owns_http = client is None
         self._http = client or httpx.AsyncClient(timeout=timeout, limits=limits, verify=verify)
         self._session_lock = asyncio.Lock()
 

@@ -95,7 +95,6 @@ class OTOBOZnunySyncClient(ClientCore):
         if client is not None and not isinstance(client, httpx.Client):
             raise TypeError(f"client must be an httpx.Client, not {type(client).__name__}")
         warn_if_insecure(verify)
-        self._owns_http = client is None
         self._http = client or httpx.Client(timeout=timeout, limits=limits, verify=verify)
         self._session_lock = threading.Lock()
 
