@@ -1,7 +1,4 @@
-"""Compatibility module (documented path): re-exports only."""
+"""Compatibility module (documented path): re-exports ``otobo_znuny.clients.otobo_client``."""
 
-from otobo_znuny.client.async_client import OTOBOZnunyClient
-from otobo_znuny.client.sync_client import OTOBOZnunySyncClient
-from otobo_znuny.errors import OTOBOError
-
-__all__ = ["OTOBOError", "OTOBOZnunyClient", "OTOBOZnunySyncClient"]
+from otobo_znuny.clients.otobo_client import *  # noqa: F403
+from otobo_znuny.clients.otobo_client import __all__ as __all__

@@ -1,5 +1,4 @@
-"""Compatibility module (documented path): re-exports only."""
+"""Compatibility module (documented path): re-exports ``otobo_znuny.domain_models.basic_auth_model``."""
 
-from otobo_znuny.auth import BasicAuth, SessionAuth
-
-__all__ = ["BasicAuth", "SessionAuth"]
+from otobo_znuny.domain_models.basic_auth_model import *  # noqa: F403
+from otobo_znuny.domain_models.basic_auth_model import __all__ as __all__

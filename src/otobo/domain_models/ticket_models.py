@@ -1,32 +1,4 @@
-"""Compatibility module (documented path): re-exports only."""
+"""Compatibility module (documented path): re-exports ``otobo_znuny.domain_models.ticket_models``."""
 
-from otobo_znuny.models.base import UNSET, IdName
-from otobo_znuny.models.history import HistoryEntry
-from otobo_znuny.models.search import DynamicFieldFilter, SortField, SortOrder, TicketSearch, TimeFilter
-from otobo_znuny.models.ticket import (
-    Article,
-    Attachment,
-    Ticket,
-    TicketBase,
-    TicketCreate,
-    TicketReference,
-    TicketUpdate,
-)
-
-__all__ = [
-    "UNSET",
-    "Article",
-    "Attachment",
-    "DynamicFieldFilter",
-    "HistoryEntry",
-    "IdName",
-    "SortField",
-    "SortOrder",
-    "Ticket",
-    "TicketBase",
-    "TicketCreate",
-    "TicketReference",
-    "TicketSearch",
-    "TicketUpdate",
-    "TimeFilter",
-]
+from otobo_znuny.domain_models.ticket_models import *  # noqa: F403
+from otobo_znuny.domain_models.ticket_models import __all__ as __all__

@@ -1,25 +1,4 @@
-"""Compatibility module (documented path): re-exports only."""
+"""Compatibility module (documented path): re-exports ``otobo_znuny.util.otobo_errors``."""
 
-from otobo_znuny.errors import (
-    AccessDeniedError,
-    AuthenticationError,
-    InvalidParameterError,
-    MissingParameterError,
-    NotLoggedInError,
-    OTOBOError,
-    OTOBOZnunyError,
-    ResponseError,
-    TransportError,
-)
-
-__all__ = [
-    "AccessDeniedError",
-    "AuthenticationError",
-    "InvalidParameterError",
-    "MissingParameterError",
-    "NotLoggedInError",
-    "OTOBOError",
-    "OTOBOZnunyError",
-    "ResponseError",
-    "TransportError",
-]
+from otobo_znuny.util.otobo_errors import *  # noqa: F403
+from otobo_znuny.util.otobo_errors import __all__ as __all__

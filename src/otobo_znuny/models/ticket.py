@@ -13,6 +13,7 @@ from pydantic import Field, field_validator, model_validator
 from otobo_znuny.models.base import UNSET, DomainModel, IdName, IdNameLike, Unset
 
 __all__ = [
+    "TICKET_ATTRIBUTES",
     "Article",
     "Attachment",
     "DynamicFieldValue",
@@ -165,6 +166,40 @@ class Article(DomainModel):
             raise ValueError(f"{where}.body is required and must not be empty")
 
 
+TICKET_ATTRIBUTES = (
+    "title",
+    "queue",
+    "state",
+    "priority",
+    "type",
+    "lock",
+    "owner",
+    "responsible",
+    "service",
+    "sla",
+    "customer_user",
+    "customer_id",
+    "pending_time",
+)
+"""The ticket attributes that TicketCreate and TicketUpdate can set."""
+
+
+def _writable_articles(article: Article | None, articles: list[Article]) -> list[Article]:
+    """``[article]`` or ``articles``, each checked for sending.
+
+    Raises:
+        ValueError: both are given, or an article lacks a subject or body (named by its position).
+    """
+    if article is not None and articles:
+        raise ValueError("give either article or articles, not both")
+    if article is not None:
+        article.check_writable("article")
+        return [article]
+    for index, item in enumerate(articles):
+        item.check_writable(f"articles[{index}]")
+    return list(articles)
+
+
 class TicketBase(DomainModel):
     """Fields shared by :class:`TicketCreate` and :class:`Ticket`.
 
@@ -215,16 +250,13 @@ class TicketCreate(TicketBase):
 
     @model_validator(mode="after")
     def _check_articles(self) -> TicketCreate:
-        if self.article is not None and self.articles:
-            raise ValueError("give either article or articles, not both")
-        for index, article in enumerate(self.all_articles):
-            article.check_writable("article" if self.article is not None else f"articles[{index}]")
+        _writable_articles(self.article, self.articles)
         return self
 
     @property
     def all_articles(self) -> list[Article]:
         """``[article]`` or ``articles``."""
-        return [self.article] if self.article is not None else list(self.articles)
+        return _writable_articles(self.article, self.articles)
 
 
 class TicketUpdate(DomainModel):
@@ -307,35 +339,17 @@ class TicketUpdate(DomainModel):
         if pending and self.pending_time is UNSET:
             assert isinstance(state, IdName)
             raise ValueError(f"state {state.name!r} is a pending state and needs pending_time")
-        if self.article is not None and self.articles:
-            raise ValueError("give either article or articles, not both")
-        for index, article in enumerate(self.all_articles):
-            article.check_writable("article" if self.article is not None else f"articles[{index}]")
+        _writable_articles(self.article, self.articles)
         return self
 
     @property
     def all_articles(self) -> list[Article]:
         """``[article]`` or ``articles``."""
-        return [self.article] if self.article is not None else list(self.articles)
+        return _writable_articles(self.article, self.articles)
 
     def changes(self) -> dict[str, Any]:
         """The ticket attributes this update sets (UNSET ones left out)."""
-        names = (
-            "title",
-            "queue",
-            "state",
-            "priority",
-            "type",
-            "lock",
-            "owner",
-            "responsible",
-            "service",
-            "sla",
-            "customer_user",
-            "customer_id",
-            "pending_time",
-        )
-        return {name: getattr(self, name) for name in names if getattr(self, name) is not UNSET}
+        return {name: getattr(self, name) for name in TICKET_ATTRIBUTES if getattr(self, name) is not UNSET}
 
 
 class Ticket(TicketBase):

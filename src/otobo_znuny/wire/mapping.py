@@ -22,7 +22,7 @@ from otobo_znuny.models.base import IdName
 from otobo_znuny.models.history import HistoryEntry
 from otobo_znuny.models.search import TicketSearch, TimeFilter
 from otobo_znuny.models.session import SessionInfo
-from otobo_znuny.models.ticket import Article, Attachment, Ticket, TicketCreate, TicketUpdate
+from otobo_znuny.models.ticket import TICKET_ATTRIBUTES, Article, Attachment, Ticket, TicketCreate, TicketUpdate
 from otobo_znuny.wire.shapes import (
     WsArticle,
     WsAttachment,
@@ -271,7 +271,7 @@ def ticket_create_to_wire(
         raise RequestValidationError(
             "article", "TicketCreate needs an article (the server refuses tickets without one)"
         )
-    values = {name: getattr(ticket, name) for name in ticket.model_fields_set if name in _TICKET_KEYS}
+    values = {name: getattr(ticket, name) for name in ticket.model_fields_set if name in TICKET_ATTRIBUTES}
     values.update(
         {
             "title": ticket.title,
@@ -292,24 +292,7 @@ def ticket_create_to_wire(
         wire["DynamicField"] = dynamic_fields_to_wire(fields, tz)
     return wire
 
-
-_TICKET_KEYS = frozenset(
-    (
-        "title",
-        "queue",
-        "state",
-        "priority",
-        "type",
-        "lock",
-        "owner",
-        "responsible",
-        "service",
-        "sla",
-        "customer_user",
-        "customer_id",
-        "pending_time",
-    )
-)
+    return wire
 
 
 def ticket_update_to_wire(
