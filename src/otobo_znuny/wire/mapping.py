@@ -292,8 +292,6 @@ def ticket_create_to_wire(
         wire["DynamicField"] = dynamic_fields_to_wire(fields, tz)
     return wire
 
-    return wire
-
 
 def ticket_update_to_wire(
     update: TicketUpdate, *, flavor: ServerFlavor, tz: tzinfo, limits: WriteLimits
