@@ -1,0 +1,412 @@
+"""Ticket data dicts for ``update_ticket``/``create_ticket``: GenericInterface field names, checked and
+turned into ``TicketUpdate``/``TicketCreate``.
+
+    {"State": "open", "Priority": "4 high", "DynamicField": {"OrderID": "A-1"},
+     "Article": {"Subject": "Triage", "Body": "Routed by the classifier."}}
+
+Keys are the fields of the server's ``Ticket`` object (``Title``, ``Queue``/``QueueID``, ``State``/
+``StateID``, ``Priority``, ``Type``, ``Lock``, ``Owner``, ``Responsible``, ``Service``, ``SLA``,
+``CustomerUser``, ``CustomerID``, ``PendingTime``) plus ``DynamicField`` (``{name: value}``, or the
+wire's list of ``{"Name", "Value"}``), ``Article`` and ``Attachment``. Anything else raises
+``InvalidTicketDataError`` naming the key; nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Collection, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from otobo_znuny.adapter.errors import InvalidTicketDataError
+from otobo_znuny.adapter.values import Checker, unknown_key_problem
+from otobo_znuny.models.base import IdName
+from otobo_znuny.models.ticket import Article, Attachment, TicketCreate, TicketUpdate
+
+__all__ = ["ARTICLE_KEYS", "TICKET_DATA_KEYS", "data_to_create", "data_to_update"]
+
+_check = Checker(InvalidTicketDataError)
+
+# wire key -> (model field, "name" | "id")
+_REFS: dict[str, tuple[str, str]] = {
+    "Queue": ("queue", "name"),
+    "QueueID": ("queue", "id"),
+    "State": ("state", "name"),
+    "StateID": ("state", "id"),
+    "Priority": ("priority", "name"),
+    "PriorityID": ("priority", "id"),
+    "Type": ("type", "name"),
+    "TypeID": ("type", "id"),
+    "Lock": ("lock", "name"),
+    "LockID": ("lock", "id"),
+    "Owner": ("owner", "name"),
+    "OwnerID": ("owner", "id"),
+    "Responsible": ("responsible", "name"),
+    "ResponsibleID": ("responsible", "id"),
+    "Service": ("service", "name"),
+    "ServiceID": ("service", "id"),
+    "SLA": ("sla", "name"),
+    "SLAID": ("sla", "id"),
+}
+_TEXTS = {"Title": "title", "CustomerUser": "customer_user", "CustomerID": "customer_id"}
+TICKET_DATA_KEYS: frozenset[str] = frozenset((*_REFS, *_TEXTS, "PendingTime", "DynamicField", "Article", "Attachment"))
+"""Every accepted top-level key of a data dict."""
+
+_ARTICLE_TEXTS = {
+    "Subject": "subject",
+    "Body": "body",
+    "ContentType": "content_type",
+    "From": "from_addr",
+    "To": "to",
+    "Cc": "cc",
+    "Bcc": "bcc",
+    "ReplyTo": "reply_to",
+    "MessageID": "message_id",
+    "InReplyTo": "in_reply_to",
+    "References": "references",
+}
+_ARTICLE_CHOICES = {
+    "CommunicationChannel": ("communication_channel", ("Internal", "Email", "Phone")),
+    "SenderType": ("sender_type", ("agent", "customer", "system")),
+}
+ARTICLE_KEYS: frozenset[str] = frozenset(
+    (*_ARTICLE_TEXTS, *_ARTICLE_CHOICES, "IsVisibleForCustomer", "TimeUnit", "MimeType", "Charset")
+)
+"""Every accepted key of ``Article``."""
+
+_ARTICLE_UNSUPPORTED = (
+    "HistoryType",
+    "HistoryComment",
+    "AutoResponseType",
+    "NoAgentNotify",
+    "ArticleSend",
+    "Sign",
+    "Crypt",
+    "AppendSignatureToBody",
+    "ForceNotificationToUserID",
+    "ExcludeNotificationToUserID",
+    "ExcludeMuteNotificationToUserID",
+    "CommunicationChannelID",
+    "SenderTypeID",
+    "DynamicField",
+    "Attachment",
+)
+_ARTICLE_HINTS = {
+    "CommunicationChannelID": "CommunicationChannel",
+    "SenderTypeID": "SenderType",
+    "DynamicField": "DynamicField (top level: article fields are set there too)",
+    "Attachment": "Attachment (top level)",
+}
+_DATA_HINTS = {
+    "Queues": "Queue",
+    "States": "State",
+    "Priorities": "Priority",
+    "DynamicFields": "DynamicField",
+    "Articles": "Article",
+    "Attachments": "Attachment",
+    "Note": "Article",
+    "CustomerUserLogin": "CustomerUser",
+}
+_REFUSED = {
+    "TicketID": "the ticket is named by the ticket_id argument",
+    "TicketNumber": "the ticket is named by the ticket_id argument",
+    "UserLogin": "credentials come from the adapter configuration",
+    "CustomerUserLogin": "credentials come from the adapter configuration; the ticket's customer is CustomerUser",
+    "Password": "credentials come from the adapter configuration",
+    "SessionID": "credentials come from the adapter configuration",
+    "Ticket": "give the ticket's fields at the top level ({'State': 'open'}), not nested under 'Ticket'",
+}
+_Model = TypeVar("_Model", TicketUpdate, TicketCreate)
+_PENDING_PARTS = ("Year", "Month", "Day", "Hour", "Minute")
+_DF_NAME = re.compile(r"^[A-Za-z0-9]+$")
+_MIME = re.compile(r"^[\w.+-]+/[\w.+-]+$")
+_TIME_UNIT = re.compile(r"^\s*\d+([.,]\d+)?\s*$")
+
+
+def data_to_update(
+    ticket_id: int, data: Mapping[str, Any], *, known_dynamic_fields: Collection[str] | None = None
+) -> TicketUpdate:
+    """Check a data dict and build the ``TicketUpdate`` of ticket ``ticket_id``.
+
+    ``CustomerUser: ""`` clears the customer user; a ``DynamicField`` value ``""`` or ``None`` clears
+    the field. ``known_dynamic_fields``, when given, refuses other field names.
+
+    Raises:
+        InvalidTicketDataError: an unknown key, a malformed value, a contradictory combination, or
+            data that changes nothing.
+    """
+    reader = _DataReader(known_dynamic_fields, create=False)
+    values = reader.read(data)
+    if not values:
+        _check.fail("data", "changes nothing: give at least one field to update")
+    return reader.build(TicketUpdate, {"id": ticket_id, **values})
+
+
+def data_to_create(data: Mapping[str, Any], *, known_dynamic_fields: Collection[str] | None = None) -> TicketCreate:
+    """Check a data dict and build a ``TicketCreate``. ``Title``, ``Queue``/``QueueID``,
+    ``CustomerUser`` and ``Article`` are required; ``State``/``Priority`` default to the client's
+    defaults (``new``, ``3 normal``).
+
+    Raises:
+        InvalidTicketDataError: a missing required key, an unknown key or a malformed value.
+    """
+    reader = _DataReader(known_dynamic_fields, create=True)
+    values = reader.read(data)
+    for key, field in (
+        ("Title", "title"),
+        ("Queue", "queue"),
+        ("CustomerUser", "customer_user"),
+        ("Article", "article"),
+    ):
+        if field not in values:
+            _check.fail(key, "required to create a ticket" + (" (or QueueID)" if key == "Queue" else ""))
+    return reader.build(TicketCreate, values)
+
+
+class _DataReader:
+    """Reads a data dict into model arguments, remembering which key set which field."""
+
+    def __init__(self, known_dynamic_fields: Collection[str] | None, *, create: bool) -> None:
+        self.known_fields = None if known_dynamic_fields is None else set(known_dynamic_fields)
+        self.create = create
+        self.values: dict[str, Any] = {}
+        self.sources: dict[str, str] = {}
+
+    def _set(self, field: str, key: str, value: Any) -> None:
+        if field in self.sources:
+            _check.fail(key, f"give {self.sources[field]} or {key}, not both")
+        self.sources[field] = key
+        self.values[field] = value
+
+    def read(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        _check.mapping(data, "data")
+        for key, value in data.items():
+            if key in _REFS:
+                field, kind = _REFS[key]
+                if kind == "id":
+                    ref = IdName(id=_check.positive_int(value, key))
+                else:
+                    ref = IdName(name=_check.name(value, key, f"{key}ID"))
+                self._set(field, key, ref)
+            elif key in _TEXTS:
+                self._set(_TEXTS[key], key, self._text_field(key, value))
+            elif key == "PendingTime":
+                self._set("pending_time", key, _pending_time(value))
+            elif key == "DynamicField":
+                self._set("dynamic_fields", key, self._dynamic_fields(value))
+            elif key == "Article":
+                self._set("article", key, _article(value))
+            elif key != "Attachment":
+                problem = _REFUSED.get(key) or unknown_key_problem(key, TICKET_DATA_KEYS, _DATA_HINTS, "ticket field")
+                _check.fail(key, problem)
+        if "Attachment" in data:
+            self._attach(data["Attachment"])
+        self._check_combinations()
+        return self.values
+
+    def _text_field(self, key: str, value: Any) -> str | None:
+        if key == "CustomerUser" and not self.create and value in ("", None):
+            return None  # clears the customer user
+        return _check.text(value, key)
+
+    def _dynamic_fields(self, value: Any) -> dict[str, Any]:
+        if isinstance(value, Mapping) and set(value) == {"Name", "Value"}:
+            value = [value]  # the wire's single {"Name", "Value"} object
+        pairs: list[tuple[str, str, Any]] = []
+        if isinstance(value, Mapping):
+            pairs = [(f"DynamicField.{name}", name, item) for name, item in value.items()]
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                entry = _check.mapping(item, f"DynamicField[{index}]")
+                if set(entry) != {"Name", "Value"}:
+                    _check.fail(f"DynamicField[{index}]", 'expected {"Name": ..., "Value": ...}')
+                pairs.append((f"DynamicField[{index}]", entry["Name"], entry["Value"]))
+        else:
+            _check.fail("DynamicField", "expected {name: value} or a list of {'Name', 'Value'} objects")
+        if not pairs:
+            _check.fail("DynamicField", "empty; leave the key out instead")
+        fields: dict[str, Any] = {}
+        for where, name, item in pairs:
+            name = _check.text(name, where)
+            if not _DF_NAME.match(name):
+                _check.fail(where, f"dynamic field names are letters and digits only, got {name!r}")
+            if self.known_fields is not None and name not in self.known_fields:
+                _check.fail(
+                    where, f"unknown dynamic field {name!r}; known fields: {', '.join(sorted(self.known_fields))}"
+                )
+            if name in fields:
+                _check.fail(where, f"dynamic field {name!r} is given twice")
+            fields[name] = _field_value(item, where)
+        return fields
+
+    def _attach(self, value: Any) -> None:
+        if "article" not in self.values:
+            _check.fail("Attachment", "needs an Article in the same data (attachments belong to an article)")
+        items = value if isinstance(value, (list, tuple)) else [value]
+        if not items:
+            _check.fail("Attachment", "empty; leave the key out instead")
+        attachments = [
+            _attachment(item, f"Attachment[{index}]" if isinstance(value, (list, tuple)) else "Attachment")
+            for index, item in enumerate(items)
+        ]
+        article: Article = self.values["article"]
+        self.values["article"] = article.model_copy(update={"attachments": attachments})
+
+    def _check_combinations(self) -> None:
+        values = self.values
+        if not self.create and "customer_id" in values and "customer_user" not in values:
+            _check.fail(
+                "CustomerID", "needs CustomerUser in the same update (the server would clear the customer user)"
+            )
+        state = values.get("state")
+        if (
+            not self.create
+            and isinstance(state, IdName)
+            and state.name is not None
+            and state.name.lower().startswith("pending")
+            and "pending_time" not in values
+        ):
+            _check.fail("PendingTime", f"required with the pending state {state.name!r}")
+
+    def build(self, model: type[_Model], values: dict[str, Any]) -> _Model:
+        try:
+            return model(**values)
+        except ValidationError as error:
+            first = error.errors()[0]
+            location = first["loc"]
+            field = self.sources.get(str(location[0]), "data") if location else "data"
+            if location and location[0] == "article" and len(location) > 1:
+                field = f"Article.{_ARTICLE_NAMES.get(str(location[1]), location[1])}"
+            problem = str(first["msg"]).removeprefix("Value error, ")
+            raise InvalidTicketDataError(field, problem) from None
+
+
+_ARTICLE_NAMES = {field: key for key, field in _ARTICLE_TEXTS.items()}
+
+
+def _pending_time(value: Any) -> datetime | timedelta:
+    """``{"Diff": minutes}``, ``{"Year", "Month", "Day", "Hour", "Minute"}`` (server time) or a time string."""
+    if isinstance(value, Mapping):
+        if set(value) == {"Diff"}:
+            minutes = _check.integer(value["Diff"], "PendingTime.Diff")
+            if minutes < 0:
+                _check.fail("PendingTime.Diff", "must not be negative")
+            return timedelta(minutes=minutes)
+        if set(value) == set(_PENDING_PARTS):
+            year, month, day, hour, minute = (
+                _check.integer(value[part], f"PendingTime.{part}") for part in _PENDING_PARTS
+            )
+            try:
+                return datetime(year, month, day, hour, minute)
+            except ValueError as exc:
+                _check.fail("PendingTime", f"not a valid date and time: {exc}")
+        _check.fail("PendingTime", 'expected {"Diff": minutes} or {"Year", "Month", "Day", "Hour", "Minute"}')
+    return _check.server_time(value, "PendingTime")
+
+
+def _field_value(value: Any, where: str) -> Any:
+    """A dynamic-field value to write: text, an integer, a list, a date, or ``""``/None to clear."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return 1 if value else 0
+    if isinstance(value, (str, int, datetime, date)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_check.text(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    _check.fail(where, f"expected text, an integer, a list or null, got {type(value).__name__}")
+
+
+def _article(value: Any) -> Article:
+    spec = _check.mapping(value, "Article")
+    arguments: dict[str, Any] = {}
+    for key, item in spec.items():
+        where = f"Article.{key}"
+        if key in _ARTICLE_TEXTS:
+            arguments[_ARTICLE_TEXTS[key]] = _check.text(item, where)
+            if key == "ContentType":
+                _mime_type(item.split(";", 1)[0], where)
+        elif key in _ARTICLE_CHOICES:
+            field, allowed = _ARTICLE_CHOICES[key]
+            arguments[field] = _check.choice(item, where, allowed)
+        elif key == "IsVisibleForCustomer":
+            arguments["is_visible_for_customer"] = _check.flag(item, where)
+        elif key == "TimeUnit":
+            arguments["time_unit"] = _time_unit(item, where)
+        elif key not in ("MimeType", "Charset"):
+            if key in _ARTICLE_UNSUPPORTED:
+                hint = f"; use {_ARTICLE_HINTS[key]}" if key in _ARTICLE_HINTS else ""
+                _check.fail(where, f"accepted by the server, but not supported by the adapter{hint}")
+            _check.fail(where, unknown_key_problem(key, ARTICLE_KEYS, {}, "article field"))
+    if "MimeType" in spec or "Charset" in spec:
+        if "ContentType" in spec:
+            _check.fail("Article.MimeType", "give ContentType or MimeType + Charset, not both")
+        mime = _mime_type(_check.text(spec.get("MimeType"), "Article.MimeType"), "Article.MimeType")
+        charset = _check.text(spec.get("Charset"), "Article.Charset")
+        arguments["content_type"] = f"{mime}; charset={charset}"
+    for key in ("Subject", "Body"):
+        if key not in spec:
+            _check.fail(f"Article.{key}", "required")
+    try:
+        return Article(**arguments)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = _ARTICLE_NAMES.get(str(first["loc"][0]), str(first["loc"][0])) if first["loc"] else ""
+        problem = str(first["msg"]).removeprefix("Value error, ")
+        raise InvalidTicketDataError(f"Article.{field}" if field else "Article", problem) from None
+
+
+def _mime_type(value: str, where: str) -> str:
+    if not _MIME.match(value.strip()):
+        _check.fail(where, f"expected a MIME type like 'text/plain' (type/subtype), got {value!r}")
+    return value
+
+
+def _time_unit(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        _check.fail(where, f"expected a number, got {type(value).__name__}")
+    if isinstance(value, str):
+        if not _TIME_UNIT.match(value):
+            _check.fail(where, f"expected a number such as 15 or 0.5, got {value!r}")
+        value = value.replace(",", ".")
+    number = float(value)
+    if number < 0:
+        _check.fail(where, "must not be negative")
+    return number
+
+
+def _attachment(value: Any, where: str) -> Attachment:
+    spec = _check.mapping(value, where)
+    allowed = {"Filename", "Content", "ContentType", "Disposition", "ContentID"}
+    for key in spec:
+        if key not in allowed:
+            _check.fail(f"{where}.{key}", unknown_key_problem(key, allowed, {}, "attachment field"))
+    filename = _check.text(spec.get("Filename"), f"{where}.Filename")
+    encoded = spec.get("Content")
+    if not isinstance(encoded, str) or not encoded.strip():
+        _check.fail(f"{where}.Content", "required: the file's bytes, base64-encoded (empty files cannot be sent)")
+    try:
+        content = base64.b64decode("".join(encoded.split()), validate=True)
+    except (binascii.Error, ValueError):
+        _check.fail(f"{where}.Content", "is not valid base64")
+    arguments: dict[str, Any] = {"filename": filename, "content": content}
+    if "ContentType" in spec:
+        arguments["content_type"] = _check.text(spec["ContentType"], f"{where}.ContentType")
+    if "Disposition" in spec:
+        arguments["disposition"] = _check.choice(spec["Disposition"], f"{where}.Disposition", ("attachment", "inline"))
+    if "ContentID" in spec:
+        arguments["content_id"] = _check.text(spec["ContentID"], f"{where}.ContentID")
+    try:
+        return Attachment(**arguments)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = _ATTACHMENT_NAMES.get(str(first["loc"][0]), "Content") if first["loc"] else "Content"
+        problem = str(first["msg"]).removeprefix("Value error, ")
+        raise InvalidTicketDataError(f"{where}.{key}", problem) from None
+
+
+_ATTACHMENT_NAMES = {"filename": "Filename", "content": "Content", "content_type": "ContentType"}

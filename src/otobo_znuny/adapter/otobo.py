@@ -1,0 +1,196 @@
+"""``OTOBOAdapter``: the ``TicketSystemAdapter`` for OTOBO and Znuny, on top of ``OTOBOZnunyClient``.
+
+One client and one session are created on first use and reused until ``aclose()`` (or the end of
+``async with adapter:``); an expired session is renewed by the client.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from otobo_znuny.adapter.base import SystemConfig, TicketSystemAdapter
+from otobo_znuny.adapter.config import OTOBOAdapterConfig
+from otobo_znuny.adapter.data import data_to_create, data_to_update
+from otobo_znuny.adapter.query import query_to_search
+from otobo_znuny.adapter.shapes import TicketDict, ticket_to_dict
+from otobo_znuny.client.async_client import OTOBOZnunyClient
+from otobo_znuny.errors import AccessDeniedError, RequestValidationError, UnexpectedReplyError
+
+__all__ = ["OTOBOAdapter", "OTOBOZnunyAdapter", "ZnunyAdapter"]
+
+logger = logging.getLogger("otobo_znuny.adapter")
+
+_TICKET_ID = re.compile(r"^\s*[1-9]\d*\s*$")
+
+
+def _ticket_id(value: str | int) -> int:
+    """Raises ``RequestValidationError`` unless ``value`` is a positive integer (or its digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and _TICKET_ID.match(value):
+        return int(value)
+    raise RequestValidationError("ticket_id", f"OTOBO/Znuny ticket IDs are positive integers, got {value!r}")
+
+
+class OTOBOAdapter(TicketSystemAdapter):
+    """``TicketSystemAdapter`` for an OTOBO or Znuny GenericInterface web service.
+
+    Queries are TicketSearch parameters (see ``otobo_znuny.adapter.query``), data dicts are ticket
+    fields (see ``otobo_znuny.adapter.data``), tickets come back as ``TicketDict``.
+
+    Args:
+        config: a ``SystemConfig`` whose ``params`` are ``OTOBOAdapterConfig`` fields.
+        transport: an httpx transport for the HTTP client (tests plug in the emulator here).
+
+    Raises:
+        AdapterConfigurationError: ``config.params`` are incomplete or invalid.
+    """
+
+    def __init__(self, config: SystemConfig, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        super().__init__(config)
+        self.settings = OTOBOAdapterConfig.from_system_config(config)
+        self._transport = transport
+        self._client: OTOBOZnunyClient | None = None
+
+    def __repr__(self) -> str:
+        settings = self.settings
+        return (
+            f"{type(self).__name__}(id={self.config.id!r}, server_address={settings.server_address!r}, "
+            f"username={settings.username!r})"
+        )
+
+    @property
+    def client(self) -> OTOBOZnunyClient:
+        """The logged-in client, created on first use and kept until ``aclose()``."""
+        if self._client is None:
+            settings = self.settings
+            http = None
+            if self._transport is not None:
+                http = httpx.AsyncClient(transport=self._transport, timeout=settings.http_timeout())
+            client = OTOBOZnunyClient(
+                settings.client_config(),
+                http,
+                settings.max_retries,
+                timeout=settings.http_timeout(),
+                verify=settings.tls_verify(),
+            )
+            client.login(settings.auth(), use_session=settings.use_session)
+            self._client = client
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections and forget the session; the next call starts a new one."""
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+    # ---- TicketSystemAdapter -------------------------------------------------------------------
+
+    async def find_tickets(self, query: Mapping[str, Any]) -> list[TicketDict]:
+        """The tickets matching ``query`` (at most ``Limit``; the server's default is 500).
+
+        Tickets that disappear or become unreadable between the search and the fetch are left out.
+
+        Raises:
+            InvalidQueryError: the query was refused before anything was sent.
+        """
+        search = query_to_search(query, known_dynamic_fields=self.settings.known_dynamic_fields)
+        tickets = await self.client.search_and_get(search, on_error="skip")
+        return [ticket_to_dict(ticket) for ticket in tickets]
+
+    async def find_first_ticket(self, query: Mapping[str, Any]) -> TicketDict | None:
+        """The first ticket in the server's order (``SortBy``/``OrderBy``; default ``Age``, ``Down``),
+        or None. The search is sent with ``Limit`` 1 (a ``Limit`` in ``query`` is overridden).
+
+        Raises:
+            InvalidQueryError: the query was refused before anything was sent.
+        """
+        search = query_to_search(query, known_dynamic_fields=self.settings.known_dynamic_fields)
+        ids = await self.client.search_tickets(search.model_copy(update={"limit": 1}))
+        if not ids:
+            return None
+        return await self._get(ids[0])
+
+    async def get_ticket(self, ticket_id: str | int) -> TicketDict | None:
+        """The ticket with its articles and dynamic fields, or None when it does not exist or is not
+        readable (the server does not tell the two apart).
+
+        Raises:
+            RequestValidationError: ``ticket_id`` is not a positive integer.
+        """
+        return await self._get(_ticket_id(ticket_id))
+
+    async def update_ticket(self, ticket_id: str | int, data: Mapping[str, Any]) -> TicketDict | None:
+        """Apply ``data`` as a partial update and return the ticket as stored afterwards.
+
+        Returns None when the server answers AccessDenied: the ticket does not exist, or this login
+        may not change it (or may not make this change: move, owner, priority... permissions).
+
+        Raises:
+            InvalidTicketDataError: ``data`` was refused before anything was sent.
+            RequestValidationError: ``ticket_id`` is not a positive integer.
+            OutcomeUnknownError: the reply was lost; the change may or may not have happened.
+        """
+        update = data_to_update(_ticket_id(ticket_id), data, known_dynamic_fields=self.settings.known_dynamic_fields)
+        try:
+            ticket = await self.client.update_ticket(update)
+        except AccessDeniedError as error:
+            logger.info("update of ticket %s refused (%s): not found or not accessible", update.id, error.code)
+            return None
+        return ticket_to_dict(ticket)
+
+    async def create_ticket(self, data: Mapping[str, Any]) -> TicketDict:
+        """Create a ticket with its first article and return it as stored.
+
+        Raises:
+            InvalidTicketDataError: ``data`` was refused before anything was sent.
+            OutcomeUnknownError: the reply was lost; the ticket may or may not exist.
+            OTOBOError: the server refused the ticket (e.g. an unknown queue).
+        """
+        ticket = data_to_create(data, known_dynamic_fields=self.settings.known_dynamic_fields)
+        return ticket_to_dict(await self.client.create_ticket(ticket))
+
+    async def add_note(
+        self, ticket_id: str | int, body: str, *, subject: str = "Note", internal: bool = True
+    ) -> str | None:
+        """Add an Internal-channel article written by the agent; ``internal=False`` shows it to the customer.
+
+        Returns the article ID, or None when the ticket does not exist or is not writable.
+
+        Raises:
+            RequestValidationError: an empty body or subject, or a malformed ``ticket_id``.
+            UnexpectedReplyError: the server's reply names no article.
+        """
+        number = _ticket_id(ticket_id)
+        if not isinstance(body, str) or not body.strip():
+            raise RequestValidationError("body", "a note needs a non-empty body")
+        if not isinstance(subject, str) or not subject.strip():
+            raise RequestValidationError("subject", "a note needs a non-empty subject")
+        try:
+            reference = await self.client.add_note(number, body, subject=subject, internal=internal)
+        except AccessDeniedError as error:
+            logger.info("note on ticket %s refused (%s): not found or not accessible", number, error.code)
+            return None
+        if not reference.article_ids:
+            raise UnexpectedReplyError(
+                "TicketUpdate: the reply names no ArticleID for the note", operation="TicketUpdate"
+            )
+        return str(reference.article_ids[0])
+
+    async def _get(self, ticket_id: int) -> TicketDict | None:
+        try:
+            ticket = await self.client.get_ticket(ticket_id)
+        except AccessDeniedError:
+            return None
+        return ticket_to_dict(ticket)
+
+
+OTOBOZnunyAdapter = OTOBOAdapter
+"""The same adapter under the name of the package."""
+ZnunyAdapter = OTOBOAdapter
+"""The same adapter: OTOBO and Znuny share the GenericInterface."""
