@@ -1,0 +1,47 @@
+"""``otobo-znuny emulator serve``: the embedded GenericInterface emulator over real HTTP."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from otobo_znuny.cli.runner import reporting_errors
+from otobo_znuny.errors import OTOBOZnunyError, RequestValidationError
+
+__all__ = ["emulator_app"]
+
+emulator_app = typer.Typer(help="Run the embedded OTOBO/Znuny emulator (for trying things out and tests).")
+
+
+@emulator_app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8080,
+    seed: Annotated[str, typer.Option("--seed", help="Seed data: demo, znuny_lab or empty.")] = "demo",
+    db: Annotated[
+        Optional[Path], typer.Option("--db", metavar="FILE", help="SQLite file to keep the data between runs.")
+    ] = None,
+) -> None:
+    """Serve the emulator until Ctrl-C (web services GenericTicket and GenericTicketConnectorREST)."""
+    from otobo_znuny import emulator
+    from otobo_znuny.emulator.seeds import SEEDS
+
+    with reporting_errors([]):
+        if seed not in SEEDS:
+            raise RequestValidationError("--seed", f"unknown seed {seed!r} (seeds: {', '.join(SEEDS)})")
+        base_url = f"http://{host}:{port}/otrs/nph-genericinterface.pl"
+        sys.stderr.write(
+            f"emulator (seed {seed}) at {base_url}\n"
+            f"  try: OTOBO_ZNUNY_BASE_URL={base_url} OTOBO_ZNUNY_USER=api-agent otobo-znuny ticket search\n"
+            "  web services: GenericTicket (--layout post), GenericTicketConnectorREST (--layout rest); "
+            "Ctrl-C stops\n"
+        )
+        try:
+            emulator.serve(host=host, port=port, seed=seed, db=db)
+        except ImportError as exc:
+            if exc.name != "uvicorn":
+                raise
+            raise OTOBOZnunyError("emulator serve needs uvicorn: pip install 'otobo-znuny[cli]'") from None

@@ -1,0 +1,364 @@
+"""Where the command line connects and as whom: flags > environment > profile > defaults.
+
+Profiles are tables of a TOML file, ``config.toml`` in the user's config directory
+(``~/.config/otobo-znuny/config.toml`` on Linux, via platformdirs) or the file named by
+``OTOBO_ZNUNY_CONFIG``::
+
+    default_profile = "prod"          # used when neither --profile nor OTOBO_ZNUNY_PROFILE is given
+
+    [profiles.prod]
+    base_url = "https://helpdesk.example/otrs/nph-genericinterface.pl"
+    webservice = "GenericTicket"
+    layout = "post"                   # post: every operation POST /<Operation>; rest: REST routes
+    flavor = "znuny"                  # znuny or otobo
+    user = "api-agent"                # or: customer_user = "customer-1"
+    timezone = "Europe/Berlin"        # the server's OTRSTimeZone / OTOBOTimeZone
+    insecure = false                  # true turns TLS certificate verification off
+    # password = "..."                # possible; prefer OTOBO_ZNUNY_PASSWORD or the hidden prompt
+
+Environment variables: ``OTOBO_ZNUNY_BASE_URL``, ``OTOBO_ZNUNY_WEBSERVICE``, ``OTOBO_ZNUNY_USER``,
+``OTOBO_ZNUNY_CUSTOMER_USER``, ``OTOBO_ZNUNY_PASSWORD``, ``OTOBO_ZNUNY_SESSION_ID``,
+``OTOBO_ZNUNY_LAYOUT``, ``OTOBO_ZNUNY_FLAVOR``, ``OTOBO_ZNUNY_TIMEZONE``, ``OTOBO_ZNUNY_INSECURE``,
+``OTOBO_ZNUNY_PROFILE`` and ``OTOBO_ZNUNY_CONFIG``.
+
+The embedded emulator instead of a server: ``OTOBO_ZNUNY_EMULATOR_SEED=demo`` makes every command
+talk to an in-process emulator with that seed (base URL, user and password then default to the
+emulator's). Each invocation gets a fresh emulator from :func:`load_emulator`; tests replace that
+function to let several invocations share one emulator.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pydantic
+
+from otobo_znuny.auth import BasicAuth, SessionAuth
+from otobo_znuny.config import ClientConfig, ServerFlavor
+from otobo_znuny.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from otobo_znuny.emulator import Emulator
+
+__all__ = [
+    "CONFIG_ENV",
+    "EMULATOR_SEED_ENV",
+    "ENV_NAMES",
+    "LAYOUTS",
+    "PROFILE_ENV",
+    "ConnectionOptions",
+    "ConnectionSettings",
+    "config_path",
+    "emulator_http_client",
+    "load_emulator",
+    "load_profile",
+    "resolve_settings",
+]
+
+CONFIG_ENV = "OTOBO_ZNUNY_CONFIG"
+PROFILE_ENV = "OTOBO_ZNUNY_PROFILE"
+EMULATOR_SEED_ENV = "OTOBO_ZNUNY_EMULATOR_SEED"
+ENV_NAMES = {
+    "base_url": "OTOBO_ZNUNY_BASE_URL",
+    "webservice": "OTOBO_ZNUNY_WEBSERVICE",
+    "user": "OTOBO_ZNUNY_USER",
+    "customer_user": "OTOBO_ZNUNY_CUSTOMER_USER",
+    "password": "OTOBO_ZNUNY_PASSWORD",
+    "session_id": "OTOBO_ZNUNY_SESSION_ID",
+    "layout": "OTOBO_ZNUNY_LAYOUT",
+    "flavor": "OTOBO_ZNUNY_FLAVOR",
+    "timezone": "OTOBO_ZNUNY_TIMEZONE",
+    "insecure": "OTOBO_ZNUNY_INSECURE",
+}
+PROFILE_KEYS = frozenset(ENV_NAMES) - {"session_id"}
+LAYOUTS = {"post": ClientConfig.generic_ticket, "rest": ClientConfig.rest_connector}
+"""``post``: the GenericTicket layout (every operation POST /<Operation>); ``rest``: GenericTicketConnectorREST."""
+
+PromptFunction = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    """The connection flags as given on the command line; ``None`` means "not given"."""
+
+    base_url: str | None = None
+    webservice: str | None = None
+    user: str | None = None
+    customer_user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    session_id: str | None = field(default=None, repr=False)
+    profile: str | None = None
+    layout: str | None = None
+    flavor: str | None = None
+    insecure: bool = False
+    retries: int | None = None
+
+    @property
+    def secrets(self) -> list[str]:
+        """Secret values given as flags (never to be printed)."""
+        return [value for value in (self.password, self.session_id) if value]
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """Everything needed to build a client: configuration, credentials, TLS and emulator choice."""
+
+    config: ClientConfig
+    auth: BasicAuth | SessionAuth = field(repr=False)
+    verify: bool = True
+    emulator_seed: str | None = None
+    retries: int | None = None
+    """Retries of safe failures; ``None`` = the library's default."""
+
+    @property
+    def secrets(self) -> list[str]:
+        """The password or SessionID in use (never to be printed)."""
+        if isinstance(self.auth, BasicAuth):
+            return [self.auth.password.get_secret_value()]
+        return [self.auth.session_id.get_secret_value()]
+
+
+@dataclass(frozen=True)
+class _Value:
+    value: Any
+    source: str
+
+
+class _Levels:
+    """The sources of settings in precedence order; ``pick`` takes the first that has a key."""
+
+    def __init__(self) -> None:
+        self.levels: list[tuple[dict[str, Any], Callable[[str], str]]] = []
+
+    def add(self, values: Mapping[str, Any], describe: Callable[[str], str]) -> None:
+        present = {key: value for key, value in values.items() if value is not None and value != ""}
+        self.levels.append((present, describe))
+
+    def pick(self, key: str) -> _Value | None:
+        for values, describe in self.levels:
+            if key in values:
+                return _Value(values[key], describe(key))
+        return None
+
+    def first_level_with(self, *keys: str) -> tuple[dict[str, Any], Callable[[str], str]] | None:
+        for values, describe in self.levels:
+            if any(key in values for key in keys):
+                return values, describe
+        return None
+
+
+def config_path(environ: Mapping[str, str]) -> Path:
+    """The profile file: ``$OTOBO_ZNUNY_CONFIG``, else ``config.toml`` in the user's config directory."""
+    explicit = environ.get(CONFIG_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    try:
+        from platformdirs import user_config_dir
+    except ImportError:  # platformdirs is part of the cli extra; fall back to the XDG default
+        return Path.home() / ".config" / "otobo-znuny" / "config.toml"
+    return Path(user_config_dir("otobo-znuny")) / "config.toml"
+
+
+def _toml_module() -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib
+    try:  # pragma: no cover - Python 3.10 only
+        import tomli  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # pragma: no cover
+        raise ConfigurationError(
+            "reading profiles needs tomli on Python 3.10: pip install 'otobo-znuny[cli]'"
+        ) from None
+    return tomli  # pragma: no cover
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    toml = _toml_module()
+    try:
+        with path.open("rb") as file:
+            document: dict[str, Any] = toml.load(file)
+    except (OSError, toml.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"cannot read profile file {path}: {exc}") from exc
+    return document
+
+
+def load_profile(name: str | None, path: Path) -> tuple[str | None, dict[str, Any]]:
+    """The profile ``name`` (or the file's ``default_profile``) from ``path``: ``(name, values)``.
+
+    No file and no name asked for means no profile: ``(None, {})``.
+
+    Raises:
+        ConfigurationError: the file is unreadable, the profile is missing, or it has an unknown key
+            or a value of the wrong type.
+    """
+    if not path.exists():
+        if name:
+            raise ConfigurationError(f"profile {name!r} asked for, but the profile file {path} does not exist")
+        return None, {}
+    document = _read_toml(path)
+    profiles = document.get("profiles") or {}
+    chosen = name or document.get("default_profile")
+    if not chosen:
+        return None, {}
+    if not isinstance(profiles, dict) or chosen not in profiles or not isinstance(profiles[chosen], dict):
+        known = ", ".join(sorted(profiles)) if isinstance(profiles, dict) and profiles else "none"
+        raise ConfigurationError(f"profile {chosen!r} not found in {path} (profiles: {known})")
+    values: dict[str, Any] = dict(profiles[chosen])
+    for key, value in values.items():
+        where = f"{path} [profiles.{chosen}] {key}"
+        if key not in PROFILE_KEYS:
+            raise ConfigurationError(f"{where}: unknown key (known keys: {', '.join(sorted(PROFILE_KEYS))})")
+        expected = bool if key == "insecure" else str
+        if not isinstance(value, expected):
+            raise ConfigurationError(f"{where}: must be a {expected.__name__}")
+    return str(chosen), values
+
+
+def _env_values(environ: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {key: environ.get(name) for key, name in ENV_NAMES.items()}
+    insecure = environ.get(ENV_NAMES["insecure"])
+    values["insecure"] = None if not insecure else insecure.strip().lower() in ("1", "true", "yes", "on")
+    return values
+
+
+def _emulator_defaults(seed: str) -> dict[str, Any]:
+    from otobo_znuny.emulator.seeds import SEEDS
+    from otobo_znuny.testing import EMULATOR_BASE_URL, EMULATOR_PASSWORD, EMULATOR_USER
+
+    if seed not in SEEDS:
+        raise ConfigurationError(f"{EMULATOR_SEED_ENV}: unknown seed {seed!r} (seeds: {', '.join(SEEDS)})")
+    return {"base_url": EMULATOR_BASE_URL, "user": EMULATOR_USER, "password": EMULATOR_PASSWORD}
+
+
+def _first_message(error: pydantic.ValidationError) -> str:
+    # include_input=False: the offending value may be a password.
+    details = error.errors(include_input=False, include_url=False)
+    return "; ".join(str(detail["msg"]) for detail in details) or "invalid value"
+
+
+def _build_config(levels: _Levels) -> ClientConfig:
+    base_url = levels.pick("base_url")
+    if base_url is None:
+        raise ConfigurationError(
+            f"no server: give --base-url, set {ENV_NAMES['base_url']}, or choose a profile (--profile) "
+            "(the base URL ends in nph-genericinterface.pl)"
+        )
+    layout = levels.pick("layout") or _Value("post", "default")
+    if layout.value not in LAYOUTS:
+        raise ConfigurationError(f"{layout.source}: layout must be one of {', '.join(LAYOUTS)}, got {layout.value!r}")
+    flavor = levels.pick("flavor") or _Value("znuny", "default")
+    try:
+        server_flavor = ServerFlavor(str(flavor.value).lower())
+    except ValueError:
+        choices = ", ".join(f.value for f in ServerFlavor)
+        raise ConfigurationError(f"{flavor.source}: flavor must be one of {choices}, got {flavor.value!r}") from None
+    options: dict[str, Any] = {"flavor": server_flavor}
+    webservice = levels.pick("webservice")
+    if webservice is not None:
+        options["webservice_name"] = webservice.value
+    timezone = levels.pick("timezone")
+    if timezone is not None:
+        options["server_timezone"] = timezone.value
+    try:
+        return LAYOUTS[layout.value](base_url.value, **options)
+    except pydantic.ValidationError as exc:
+        sources = ", ".join(v.source for v in (base_url, webservice, timezone) if v is not None)
+        raise ConfigurationError(f"invalid connection settings ({sources}): {_first_message(exc)}") from None
+
+
+def _build_auth(levels: _Levels, prompt: PromptFunction | None) -> BasicAuth | SessionAuth:
+    chosen = levels.first_level_with("session_id", "user", "customer_user")
+    if chosen is None:
+        raise ConfigurationError(
+            f"no login: give --user (agent) or --customer-user, set {ENV_NAMES['user']}, or choose a profile"
+        )
+    values, describe = chosen
+    if "session_id" in values:
+        return SessionAuth(session_id=values["session_id"])
+    if "user" in values and "customer_user" in values:
+        raise ConfigurationError(
+            f"{describe('user')} and {describe('customer_user')}: give an agent or a customer-user login, not both"
+        )
+    kind = "user_login" if "user" in values else "customer_user_login"
+    login = str(values.get("user") or values.get("customer_user"))
+    password = levels.pick("password")
+    if password is not None:
+        secret = str(password.value)
+    elif prompt is not None:
+        secret = prompt(f"Password for {login}")
+    else:
+        raise ConfigurationError(
+            f"no password for {login}: set {ENV_NAMES['password']}, give --password, "
+            "or run in a terminal to be asked for it"
+        )
+    try:
+        return BasicAuth.model_validate({kind: login, "password": secret})
+    except pydantic.ValidationError as exc:
+        raise ConfigurationError(f"invalid login: {_first_message(exc)}") from None
+
+
+def resolve_settings(
+    options: ConnectionOptions,
+    environ: Mapping[str, str] | None = None,
+    *,
+    prompt: PromptFunction | None = None,
+) -> ConnectionSettings:
+    """Combine flags, environment and profile (in that precedence) into connection settings.
+
+    ``prompt`` asks for a missing password (hidden); without it a missing password is an error.
+
+    Raises:
+        ConfigurationError: no server or login, an unknown profile, layout, flavor or seed, or an
+            invalid value (the message names where it came from).
+    """
+    env = os.environ if environ is None else environ
+    profile_name, profile = load_profile(options.profile or env.get(PROFILE_ENV) or None, config_path(env))
+    levels = _Levels()
+    flags = {
+        "base_url": options.base_url,
+        "webservice": options.webservice,
+        "user": options.user,
+        "customer_user": options.customer_user,
+        "password": options.password,
+        "session_id": options.session_id,
+        "layout": options.layout,
+        "flavor": options.flavor,
+        "insecure": options.insecure or None,
+    }
+    levels.add(flags, lambda key: "--" + key.replace("_", "-"))
+    levels.add(_env_values(env), lambda key: ENV_NAMES[key])
+    levels.add(profile, lambda key: f"profile {profile_name!r} key {key}")
+    seed = env.get(EMULATOR_SEED_ENV) or None
+    if seed is not None:
+        levels.add(_emulator_defaults(seed), lambda key: f"emulator default {key}")
+    insecure = levels.pick("insecure")
+    return ConnectionSettings(
+        config=_build_config(levels),
+        auth=_build_auth(levels, prompt),
+        verify=not (insecure is not None and insecure.value),
+        emulator_seed=seed,
+        retries=options.retries,
+    )
+
+
+def load_emulator(seed: str) -> Emulator:
+    """A fresh emulator with ``seed`` for ``OTOBO_ZNUNY_EMULATOR_SEED`` (tests replace this function)."""
+    from otobo_znuny.emulator import Emulator
+
+    return Emulator.from_seed(seed)
+
+
+def emulator_http_client(settings: ConnectionSettings) -> httpx.AsyncClient | None:
+    """An httpx client wired to the in-process emulator, or ``None`` to talk to a real server."""
+    if settings.emulator_seed is None:
+        return None
+    from otobo_znuny.emulator import EmulatorTransport
+
+    return httpx.AsyncClient(transport=EmulatorTransport(load_emulator(settings.emulator_seed)))

@@ -1,0 +1,168 @@
+"""``otobo-znuny webservice render|setup``: write the web-service YAML, or install it with the console."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from otobo_znuny.cli.runner import hidden_prompt, reporting_errors, stdin_is_interactive
+from otobo_znuny.cli.webservice import (
+    AgentSpec,
+    parse_groups,
+    parse_operations,
+    render_webservice,
+    run_plan,
+    setup_plan,
+)
+from otobo_znuny.errors import RequestValidationError
+
+__all__ = ["AGENT_PASSWORD_ENV", "webservice_app"]
+
+AGENT_PASSWORD_ENV = "OTOBO_ZNUNY_AGENT_PASSWORD"
+
+webservice_app = typer.Typer(help="Create the GenericInterface web service on a Znuny/OTOBO server.")
+
+
+class LayoutChoice(str, Enum):
+    """Route layouts: ``post`` (every operation ``POST /<Operation>``) or ``rest`` (REST routes)."""
+
+    POST = "post"
+    REST = "rest"
+
+
+NameOption = Annotated[str, typer.Option("--name", help="Web-service name (the URL's /Webservice/<NAME>).")]
+LayoutOption = Annotated[LayoutChoice, typer.Option("--layout", help="post or rest; use the same with --layout later.")]
+OperationsOption = Annotated[
+    Optional[str],
+    typer.Option("--operations", help="Comma-separated, e.g. TicketCreate,TicketGet (default: all of the layout)."),
+]
+
+
+@webservice_app.command("render")
+def render_command(
+    name: NameOption,
+    layout: LayoutOption = LayoutChoice.POST,
+    operations: OperationsOption = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", metavar="FILE", help="Write to FILE instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the web-service YAML (for Admin::WebService::Add or the admin interface's import)."""
+    with reporting_errors([]):
+        text = render_webservice(name, layout.value, parse_operations(operations, layout.value))
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            out.write_text(text, encoding="utf-8")
+            sys.stderr.write(f"wrote {out}\n")
+
+
+def _agent_password(given: str | None, dry_run: bool) -> str:
+    if given:
+        return given
+    from_env = os.environ.get(AGENT_PASSWORD_ENV)
+    if from_env:
+        return from_env
+    if dry_run:
+        return "********"
+    if stdin_is_interactive():
+        return hidden_prompt("Password for the new agent")
+    raise RequestValidationError(
+        "--agent-password", f"the new agent needs a password: give --agent-password or set {AGENT_PASSWORD_ENV}"
+    )
+
+
+@webservice_app.command("setup")
+def setup_command(
+    console: Annotated[
+        str,
+        typer.Option(
+            "--console",
+            metavar="PREFIX",
+            help="How to run the console, e.g. 'docker exec otobo-web-1 bin/otobo.Console.pl' or "
+            "'sudo -u otrs /opt/znuny/bin/znuny.Console.pl'.",
+        ),
+    ],
+    name: NameOption,
+    layout: LayoutOption = LayoutChoice.POST,
+    operations: OperationsOption = None,
+    agent: Annotated[Optional[str], typer.Option("--agent", help="Also create this API agent (login).")] = None,
+    agent_password: Annotated[
+        Optional[str],
+        typer.Option("--agent-password", help=f"The agent's password (or set {AGENT_PASSWORD_ENV}; asked if missing)."),
+    ] = None,
+    agent_first_name: Annotated[str, typer.Option("--agent-first-name")] = "API",
+    agent_last_name: Annotated[str, typer.Option("--agent-last-name")] = "Agent",
+    agent_email: Annotated[Optional[str], typer.Option("--agent-email", help="Default: LOGIN@example.com.")] = None,
+    groups: Annotated[
+        Optional[str],
+        typer.Option(
+            "--groups", help="GROUP:PERMISSION,... for the agent (permission: ro, rw, ...). Default users:rw."
+        ),
+    ] = None,
+    yaml_file: Annotated[
+        Optional[Path],
+        typer.Option("--yaml-file", metavar="FILE", help="Where to write the YAML (default: a temporary file)."),
+    ] = None,
+    source_path: Annotated[
+        Optional[str],
+        typer.Option(
+            "--source-path",
+            help="The YAML's path as the console sees it, when it differs (e.g. inside a container).",
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only print the commands.")] = False,
+) -> None:
+    """Add the web service (and optionally an API agent with its groups) through the server's console.
+
+    Each command is printed (passwords masked) before it runs; the first failure stops the setup.
+    """
+    secrets = [value for value in (agent_password, os.environ.get(AGENT_PASSWORD_ENV)) if value]
+    with reporting_errors(secrets):
+        text = render_webservice(name, layout.value, parse_operations(operations, layout.value))
+        if groups is not None and agent is None:
+            raise RequestValidationError("--groups", "needs --agent")
+        spec = None
+        if agent is not None:
+            password = _agent_password(agent_password, dry_run)
+            secrets.append(password)
+            spec = AgentSpec(
+                agent,
+                password,
+                first_name=agent_first_name,
+                last_name=agent_last_name,
+                email=agent_email,
+                groups=parse_groups(groups if groups is not None else "users:rw"),
+            )
+        if dry_run:
+            where = source_path or (str(yaml_file) if yaml_file else "<temporary file>")
+            sys.stdout.write(f"# the web-service YAML would be written to {yaml_file or 'a temporary file'}\n")
+            for command in setup_plan(console, name=name, source_path=where, agent=spec):
+                sys.stdout.write(f"$ {command.shown()}\n")
+            return
+        target = yaml_file if yaml_file is not None else _temporary_yaml_path()
+        try:
+            target.write_text(text, encoding="utf-8")
+            run_plan(setup_plan(console, name=name, source_path=source_path or str(target), agent=spec), echo=_echo)
+        finally:
+            if yaml_file is None:
+                target.unlink(missing_ok=True)
+        sys.stderr.write(f"web service {name} is set up; use it with --webservice {name} --layout {layout.value}\n")
+
+
+def _temporary_yaml_path() -> Path:
+    handle, path = tempfile.mkstemp(prefix="otobo-znuny-webservice-", suffix=".yml")
+    os.close(handle)
+    os.chmod(path, 0o644)  # the console may run as another user (sudo -u otrs); the YAML holds no secret
+    return Path(path)
+
+
+def _echo(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()  # before the command's own output
