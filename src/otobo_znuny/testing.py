@@ -39,7 +39,7 @@ __all__ = [
 EMULATOR_BASE_URL = "http://emulator/otrs/nph-genericinterface.pl"
 """Base URL for the in-process emulator (any host works; no socket is opened)."""
 EMULATOR_USER = "api-agent"
-EMULATOR_PASSWORD = "api-secret-1"  # noqa: S105 - the seed data's documented test password
+EMULATOR_PASSWORD = "api-secret-1"
 
 Layout = Literal["generic_ticket", "rest_connector"]
 

@@ -36,8 +36,9 @@ def forwarding_client(emulator: Emulator) -> httpx.AsyncClient:
 
     async def handler(request: httpx.Request) -> httpx.Response:
         path = request.url.path.replace("/api/", "/otrs/nph-genericinterface.pl/", 1)
-        forwarded = httpx.Request(request.method, request.url.copy_with(path=path), headers=request.headers,
-                                  content=request.content)
+        forwarded = httpx.Request(
+            request.method, request.url.copy_with(path=path), headers=request.headers, content=request.content
+        )
         return await inner.handle_async_request(forwarded)
 
     return httpx.AsyncClient(transport=httpx.MockTransport(handler))
@@ -86,7 +87,9 @@ async def test_documented_examples(prefix: str) -> None:
             ),
         )
         ticket = await client.create_ticket(create_payload)
-        assert ticket.id == 12345 and ticket.title == "Sample request" and ticket.queue.name == "Raw"
+        assert ticket.id == 12345
+        assert ticket.title == "Sample request"
+        assert ticket.queue.name == "Raw"
         assert ticket.articles[0].body == "Hello, world!"
 
         # --- Retrieving and Updating Tickets ----------------------------------------------------

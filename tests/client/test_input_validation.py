@@ -105,25 +105,54 @@ def test_models_name_the_bad_field(build: Callable[[], Any], field: str, fragmen
 Call = Callable[[OTOBOZnunyClient], Awaitable[Any]]
 
 REFUSED: list[tuple[str, Call, type[Exception], str]] = [
-    ("missing queue", lambda c: c.create_ticket(TicketCreate(title="t", customer_user="c@x.org",
-                                                              article=Article(subject="s", body="b"))),
-     RequestValidationError, "queue"),
-    ("missing customer", lambda c: c.create_ticket(TicketCreate(title="t", queue="Raw",
-                                                                 article=Article(subject="s", body="b"))),
-     RequestValidationError, "customer_user"),
-    ("missing article", lambda c: c.create_ticket(TicketCreate(title="t", queue="Raw", customer_user="c@x.org")),
-     RequestValidationError, "article"),
-    ("empty attachment", lambda c: c.create_ticket(TicketCreate(
-        title="t", queue="Raw", customer_user="c@x.org",
-        article=Article(subject="s", body="b", attachments=[Attachment(filename="a.txt", content=b"")]))),
-     RequestValidationError, "article.attachments[0].content"),
+    (
+        "missing queue",
+        lambda c: c.create_ticket(
+            TicketCreate(title="t", customer_user="c@x.org", article=Article(subject="s", body="b"))
+        ),
+        RequestValidationError,
+        "queue",
+    ),
+    (
+        "missing customer",
+        lambda c: c.create_ticket(TicketCreate(title="t", queue="Raw", article=Article(subject="s", body="b"))),
+        RequestValidationError,
+        "customer_user",
+    ),
+    (
+        "missing article",
+        lambda c: c.create_ticket(TicketCreate(title="t", queue="Raw", customer_user="c@x.org")),
+        RequestValidationError,
+        "article",
+    ),
+    (
+        "empty attachment",
+        lambda c: c.create_ticket(
+            TicketCreate(
+                title="t",
+                queue="Raw",
+                customer_user="c@x.org",
+                article=Article(subject="s", body="b", attachments=[Attachment(filename="a.txt", content=b"")]),
+            )
+        ),
+        RequestValidationError,
+        "article.attachments[0].content",
+    ),
     ("update sets nothing", lambda c: c.update_ticket(TicketUpdate(id=1)), RequestValidationError, "TicketUpdate"),
-    ("mixed names and IDs", lambda c: c.search_tickets(TicketSearch(queues=["Raw", 3])), RequestValidationError,
-     "queues"),
+    (
+        "mixed names and IDs",
+        lambda c: c.search_tickets(TicketSearch(queues=["Raw", 3])),
+        RequestValidationError,
+        "queues",
+    ),
     ("bad ticket id", lambda c: c.get_ticket(0), RequestValidationError, "ticket_id"),
     ("desc without limit", lambda c: c.get_ticket(1, article_order="desc"), RequestValidationError, "article_order"),
-    ("attachments without articles", lambda c: c.get_ticket(1, articles=False, attachments=True),
-     RequestValidationError, "attachments"),
+    (
+        "attachments without articles",
+        lambda c: c.get_ticket(1, articles=False, attachments=True),
+        RequestValidationError,
+        "attachments",
+    ),
     ("unknown get option", lambda c: c.get_ticket(1, artcles=True), RequestValidationError, "artcles"),  # type: ignore[call-arg]
     ("no route", lambda c: c.get_ticket_history(1), ConfigurationError, "TicketHistoryGet"),
     ("wrong model type", lambda c: c.update_ticket(TicketCreate(title="t")), TypeError, "TicketUpdate"),
@@ -172,7 +201,8 @@ def test_missing_route_names_the_operation() -> None:
 def test_unset_differs_from_none() -> None:
     keep = TicketUpdate(id=1, title="x")
     clear = TicketUpdate(id=1, customer_user=None)
-    assert keep.customer_user is UNSET and "customer_user" not in keep.changes()
+    assert keep.customer_user is UNSET
+    assert "customer_user" not in keep.changes()
     assert clear.changes() == {"customer_user": None}
 
 

@@ -24,8 +24,24 @@ SESSION = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
 
 def test_all_lists_exactly_the_public_names() -> None:
     public = {name for name in vars(otobo_znuny) if not name.startswith(("_", "@"))}
-    modules = {"auth", "client", "config", "errors", "models", "operations", "wire", "emulator", "testing",
-               "clients", "domain_models", "util", "mappers", "cli", "adapter", "demo"}
+    modules = {
+        "auth",
+        "client",
+        "config",
+        "errors",
+        "models",
+        "operations",
+        "wire",
+        "emulator",
+        "testing",
+        "clients",
+        "domain_models",
+        "util",
+        "mappers",
+        "cli",
+        "adapter",
+        "demo",
+    }
     assert set(otobo_znuny.__all__) == (public - modules) | {"__version__"}
     assert otobo_znuny.__all__ == sorted(otobo_znuny.__all__, key=lambda n: (not n.isupper(), n))
 
@@ -84,5 +100,7 @@ def test_every_dynamic_field_value_shape_parses() -> None:
 def test_error_codes_map_to_classes(code: str, cls: type[Exception]) -> None:
     error = error_from_reply(code, "message")
     assert type(error) is cls
-    assert isinstance(error, otobo_znuny.OTOBOError) and isinstance(error, otobo_znuny.OTOBOZnunyError)
-    assert error.code == code and error.message == "message"
+    assert isinstance(error, otobo_znuny.OTOBOError)
+    assert isinstance(error, otobo_znuny.OTOBOZnunyError)
+    assert error.code == code
+    assert error.message == "message"

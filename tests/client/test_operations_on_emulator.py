@@ -36,8 +36,9 @@ pytestmark = pytest.mark.otobo_emulator(seed="demo")
 
 def new_ticket(title: str, **values: object) -> TicketCreate:
     article = values.pop("article", Article(subject=f"About {title}", body=f"Body of {title}"))
-    return TicketCreate(title=title, queue=values.pop("queue", "Support"), customer_user="carla",
-                        article=article, **values)  # type: ignore[arg-type]
+    return TicketCreate(
+        title=title, queue=values.pop("queue", "Support"), customer_user="carla", article=article, **values
+    )  # type: ignore[arg-type]
 
 
 # ---- TicketCreate ------------------------------------------------------------------------------
@@ -75,7 +76,11 @@ async def test_create_with_every_kind_of_value(otobo_client: OTOBOZnunyClient, t
         )
     )
     assert (ticket.title, ticket.queue.name, ticket.state.name, ticket.priority.id) == (
-        "Printer on fire", "Support", "open", 4)
+        "Printer on fire",
+        "Support",
+        "open",
+        4,
+    )
     assert (ticket.owner.name, ticket.responsible.name, ticket.lock.name) == ("alice", "bob", "lock")
     assert (ticket.customer_user, ticket.customer_id) == ("carla", "ACME")
     assert ticket.dynamic_fields["OrderID"] == "ORD-7"
@@ -87,18 +92,25 @@ async def test_create_with_every_kind_of_value(otobo_client: OTOBOZnunyClient, t
 
     full = await otobo_client.get_ticket(ticket.id, attachments=True)
     files = {a.filename: a for a in full.articles[0].attachments}
-    assert files["photo.png"].content == b"\x89PNG fake" and files["photo.png"].content_type == "image/png"
-    assert files["report.csv"].content == report.read_bytes() and files["report.csv"].size == len(report.read_bytes())
+    assert files["photo.png"].content == b"\x89PNG fake"
+    assert files["photo.png"].content_type == "image/png"
+    assert files["report.csv"].content == report.read_bytes()
+    assert files["report.csv"].size == len(report.read_bytes())
 
     metadata = await otobo_client.get_ticket(ticket.id, attachments=True, attachment_contents=False)
     meta = {a.filename: a for a in metadata.articles[0].attachments}
-    assert meta["report.csv"].content == b"" and meta["report.csv"].size == len(report.read_bytes())
+    assert meta["report.csv"].content == b""
+    assert meta["report.csv"].size == len(report.read_bytes())
 
 
 async def test_create_several_articles_in_one_call(otobo_client: OTOBOZnunyClient) -> None:
     ticket = await otobo_client.create_ticket(
-        TicketCreate(title="two articles", queue="Support", customer_user="carla",
-                     articles=[Article(subject="first", body="one"), Article(subject="second", body="two")])
+        TicketCreate(
+            title="two articles",
+            queue="Support",
+            customer_user="carla",
+            articles=[Article(subject="first", body="one"), Article(subject="second", body="two")],
+        )
     )
     assert [a.subject for a in ticket.articles] == ["first", "second"]
 
@@ -127,7 +139,8 @@ async def test_get_ticket_options(otobo_client: OTOBOZnunyClient) -> None:
         await otobo_client.add_note(created.id, f"note {number}", subject=f"note {number}")
 
     bare = await otobo_client.get_ticket(created.id, articles=False, dynamic_fields=False)
-    assert bare.articles == [] and bare.dynamic_fields == {}
+    assert bare.articles == []
+    assert bare.dynamic_fields == {}
 
     everything = await otobo_client.get_ticket(created.id)
     assert [a.subject for a in everything.articles] == ["About options", "note 0", "note 1", "note 2"]
@@ -143,8 +156,7 @@ async def test_get_ticket_options(otobo_client: OTOBOZnunyClient) -> None:
     assert extended.id == created.id
 
 
-async def test_get_tickets_is_one_request_per_batch(otobo_client: OTOBOZnunyClient,
-                                                    otobo_emulator: Emulator) -> None:
+async def test_get_tickets_is_one_request_per_batch(otobo_client: OTOBOZnunyClient, otobo_emulator: Emulator) -> None:
     ids = await otobo_client.search_tickets(TicketSearch(limit=25))
     otobo_emulator.counters.reset()
     tickets = await otobo_client.get_tickets(ids, batch_size=10)
@@ -153,7 +165,7 @@ async def test_get_tickets_is_one_request_per_batch(otobo_client: OTOBOZnunyClie
 
 
 async def test_batch_failure_finds_the_bad_ids_and_keeps_the_rest(otobo_client: OTOBOZnunyClient) -> None:
-    ids = (await otobo_client.search_tickets(TicketSearch(limit=8)))
+    ids = await otobo_client.search_tickets(TicketSearch(limit=8))
     wanted = [ids[0], 999_001, *ids[1:5], 999_002, ids[5]]
     with pytest.raises(BatchFetchError) as caught:
         await otobo_client.get_tickets(wanted)
@@ -174,15 +186,24 @@ async def test_missing_ticket_is_access_denied(otobo_client: OTOBOZnunyClient) -
 
 
 async def test_search_parameters_select_the_right_tickets(otobo_client: OTOBOZnunyClient) -> None:
-    alpha = await otobo_client.create_ticket(new_ticket(
-        "Alpha zebra", queue="Support::Hardware", priority="5 very high",
-        dynamic_fields={"OrderID": "ZX-1", "Tags": ["network"]},
-        article=Article(subject="Keyboard broken", body="The spacebar sticks.", from_addr="carla@acme.example"),
-    ))
-    beta = await otobo_client.create_ticket(new_ticket(
-        "Beta zebra", queue="Support", state="open", dynamic_fields={"OrderID": "ZX-2"},
-        article=Article(subject="Mouse", body="Cable chewed by the cat."),
-    ))
+    alpha = await otobo_client.create_ticket(
+        new_ticket(
+            "Alpha zebra",
+            queue="Support::Hardware",
+            priority="5 very high",
+            dynamic_fields={"OrderID": "ZX-1", "Tags": ["network"]},
+            article=Article(subject="Keyboard broken", body="The spacebar sticks.", from_addr="carla@acme.example"),
+        )
+    )
+    beta = await otobo_client.create_ticket(
+        new_ticket(
+            "Beta zebra",
+            queue="Support",
+            state="open",
+            dynamic_fields={"OrderID": "ZX-2"},
+            article=Article(subject="Mouse", body="Cable chewed by the cat."),
+        )
+    )
 
     async def found(**criteria: object) -> set[int]:
         ids = set(await otobo_client.search_tickets(TicketSearch(**criteria)))  # type: ignore[arg-type]
@@ -205,8 +226,9 @@ async def test_search_parameters_select_the_right_tickets(otobo_client: OTOBOZnu
     assert await found(dynamic_fields=[DynamicFieldFilter(field_name="OrderID", equals="ZX-2")]) == {beta.id}
     assert await found(dynamic_fields=[DynamicFieldFilter(field_name="OrderID", like="ZX-*")]) == {alpha.id, beta.id}
     assert await found(dynamic_fields=[DynamicFieldFilter(field_name="Tags", equals="network")]) == {alpha.id}
-    assert await found(titles=["*zebra"],
-                       dynamic_fields=[DynamicFieldFilter(field_name="Tags", empty=True)]) == {beta.id}
+    assert await found(titles=["*zebra"], dynamic_fields=[DynamicFieldFilter(field_name="Tags", empty=True)]) == {
+        beta.id
+    }
     assert await found(created=TimeFilter(newer_than=timedelta(minutes=5))) == {alpha.id, beta.id}
     assert await found(created=TimeFilter(older_than=datetime.now(timezone.utc) - timedelta(days=1))) == set()
     assert await found(titles=["no such title"]) == set()
@@ -215,7 +237,8 @@ async def test_search_parameters_select_the_right_tickets(otobo_client: OTOBOZnu
 async def test_sorting_and_limit(otobo_client: OTOBOZnunyClient) -> None:
     ascending = await otobo_client.search_tickets(TicketSearch(sort_by=[SortField.CREATED], order_by=["Up"]))
     descending = await otobo_client.search_tickets(TicketSearch(sort_by="Created", order_by="Down"))
-    assert ascending == list(reversed(descending)) and len(ascending) > 10
+    assert ascending == list(reversed(descending))
+    assert len(ascending) > 10
     assert await otobo_client.search_tickets(TicketSearch(sort_by="Created", order_by="Up", limit=3)) == ascending[:3]
     by_field = await otobo_client.search_tickets(TicketSearch(sort_by="DynamicField_OrderID", limit=5))
     assert len(by_field) == 5
@@ -236,8 +259,7 @@ async def test_search_and_get_returns_tickets_in_search_order(otobo_client: OTOB
 
 
 async def test_partial_update_changes_only_what_was_set(otobo_client: OTOBOZnunyClient) -> None:
-    ticket = await otobo_client.create_ticket(new_ticket("partial", dynamic_fields={"OrderID": "A-1",
-                                                                                    "Tags": ["vip"]}))
+    ticket = await otobo_client.create_ticket(new_ticket("partial", dynamic_fields={"OrderID": "A-1", "Tags": ["vip"]}))
     updated = await otobo_client.update_ticket(
         TicketUpdate(id=ticket.id, priority="4 high", dynamic_fields={"OrderID": None}, title=UNSET)
     )
@@ -247,30 +269,48 @@ async def test_partial_update_changes_only_what_was_set(otobo_client: OTOBOZnuny
     assert updated.dynamic_fields["Tags"] == ["vip"]
 
     moved = await otobo_client.update_ticket(
-        TicketUpdate(number=ticket.number, queue="Billing", owner="alice", responsible="api-agent", lock="lock",
-                     customer_user="dave", customer_id="ACME-EU")
+        TicketUpdate(
+            number=ticket.number,
+            queue="Billing",
+            owner="alice",
+            responsible="api-agent",
+            lock="lock",
+            customer_user="dave",
+            customer_id="ACME-EU",
+        )
     )
     assert (moved.queue.name, moved.owner.name, moved.responsible.name, moved.lock.name) == (
-        "Billing", "alice", "api-agent", "lock")
+        "Billing",
+        "alice",
+        "api-agent",
+        "lock",
+    )
     assert (moved.customer_user, moved.customer_id) == ("dave", "ACME-EU")
 
 
 async def test_pending_state_with_datetime(otobo_client: OTOBOZnunyClient) -> None:
     ticket = await otobo_client.create_ticket(new_ticket("pending"))
     until = datetime(2031, 2, 3, 4, 5, tzinfo=timezone.utc)
-    updated = await otobo_client.update_ticket(
-        TicketUpdate(id=ticket.id, state="pending reminder", pending_time=until)
-    )
-    assert updated.state.name == "pending reminder" and updated.pending_until == until
+    updated = await otobo_client.update_ticket(TicketUpdate(id=ticket.id, state="pending reminder", pending_time=until))
+    assert updated.state.name == "pending reminder"
+    assert updated.pending_until == until
 
 
 async def test_notes_and_email_articles(otobo_client: OTOBOZnunyClient) -> None:
     ticket = await otobo_client.create_ticket(new_ticket("articles"))
-    note = await otobo_client.add_note(ticket.id, "Checked the logs.", subject="Log check", time_unit=10,
-                                       attachments=[Attachment.from_bytes("log.txt", b"all good")])
-    mail = await otobo_client.add_email_article(ticket.id, to="carla@acme.example", subject="Status",
-                                                body="We are on it.")
-    assert note.ticket_id == ticket.id and len(note.article_ids) == 1 and len(mail.article_ids) == 1
+    note = await otobo_client.add_note(
+        ticket.id,
+        "Checked the logs.",
+        subject="Log check",
+        time_unit=10,
+        attachments=[Attachment.from_bytes("log.txt", b"all good")],
+    )
+    mail = await otobo_client.add_email_article(
+        ticket.id, to="carla@acme.example", subject="Status", body="We are on it."
+    )
+    assert note.ticket_id == ticket.id
+    assert len(note.article_ids) == 1
+    assert len(mail.article_ids) == 1
     full = await otobo_client.get_ticket(ticket.id, attachments=True)
     by_id = {a.id: a for a in full.articles}
     assert by_id[note.article_ids[0]].is_visible_for_customer is False
@@ -293,17 +333,20 @@ async def test_history_is_typed(otobo_client: OTOBOZnunyClient) -> None:
     await otobo_client.update_ticket(TicketUpdate(id=ticket.id, state="open"))
     history = await otobo_client.get_ticket_history(ticket.id)
     types = [entry.history_type for entry in history]
-    assert types[0] == "NewTicket" and "StateUpdate" in types
+    assert types[0] == "NewTicket"
+    assert "StateUpdate" in types
     state_update = next(e for e in history if e.history_type == "StateUpdate")
     assert state_update.values[:2] == ["new", "open"]
     assert all(e.ticket_id == ticket.id and e.created_at is not None for e in history)
-    assert any(e.article_id for e in history) and any(e.article_id is None for e in history)
+    assert any(e.article_id for e in history)
+    assert any(e.article_id is None for e in history)
 
 
 async def test_session_lifecycle(otobo_client: OTOBOZnunyClient) -> None:
     session_id = await otobo_client.create_session()
     info = await otobo_client.get_session(session_id)
-    assert info.user_login == "api-agent" and info.user_type == "User"
+    assert info.user_login == "api-agent"
+    assert info.user_type == "User"
     assert await otobo_client.remove_session(session_id) is True
     with pytest.raises(AuthenticationError) as caught:
         await otobo_client.get_session(session_id)
@@ -355,7 +398,8 @@ async def test_customer_user_login(otobo_emulator: Emulator) -> None:
         client.login(BasicAuth(customer_user_login="carla", password="carla-pw"))
         ids = await client.search_tickets(TicketSearch())
         tickets = await client.get_tickets(ids)
-        assert tickets and {t.customer_id for t in tickets} == {"ACME"}  # carla sees her company's tickets
+        assert tickets
+        assert {t.customer_id for t in tickets} == {"ACME"}
         assert all(a.is_visible_for_customer for t in tickets for a in t.articles)
         with pytest.raises(AuthenticationError):
             await client.get_ticket_history(ids[0])
@@ -366,4 +410,5 @@ def test_attachment_content_is_base64_on_the_wire() -> None:
 
     wire = attachment_to_wire(Attachment.from_bytes("a.bin", bytes(range(256))), WriteLimits(10_000, 10), "a")
     assert base64.b64decode(wire["Content"]) == bytes(range(256))
-    assert wire["ContentType"] == "application/octet-stream" and wire["Disposition"] == "attachment"
+    assert wire["ContentType"] == "application/octet-stream"
+    assert wire["Disposition"] == "attachment"

@@ -25,10 +25,10 @@ from otobo_znuny import (
     AccessDeniedError,
     AuthenticationError,
     BasicAuth,
-    NotLoggedInError,
     ClientConfig,
     InvalidParameterError,
     MissingParameterError,
+    NotLoggedInError,
     OTOBOError,
     OTOBOZnunyClient,
     ResponseError,
@@ -73,9 +73,9 @@ def ticket_get_reply_for(ticket_id: int) -> Exchange:
     """The recorded TicketGet reply of exactly this ticket, else the recorded AccessDenied reply."""
     for exchange in EXCHANGES:
         data = exchange.response_json()
-        if exchange.operation == "TicketGet" and isinstance(data, dict) and len(data.get("Ticket", [])) == 1:
-            if int(data["Ticket"][0]["TicketID"]) == ticket_id:
-                return exchange
+        single = exchange.operation == "TicketGet" and isinstance(data, dict) and len(data.get("Ticket", [])) == 1
+        if single and int(data["Ticket"][0]["TicketID"]) == ticket_id:
+            return exchange
     return next(e for e in EXCHANGES if e.error_code == "TicketGet.AccessDenied")
 
 
@@ -192,8 +192,10 @@ def check_tickets(tickets: list[Any], reply: dict[str, Any]) -> None:
     for ticket, wire in zip(tickets, reply["Ticket"], strict=True):
         assert ticket.number == wire["TicketNumber"]
         assert ticket.title == wire["Title"]
-        assert ticket.queue.name == wire["Queue"] and ticket.queue.id == int(wire["QueueID"])
-        assert ticket.state.name == wire["State"] and ticket.state_type == wire["StateType"]
+        assert ticket.queue.name == wire["Queue"]
+        assert ticket.queue.id == int(wire["QueueID"])
+        assert ticket.state.name == wire["State"]
+        assert ticket.state_type == wire["StateType"]
         assert ticket.priority.name == wire["Priority"]
         assert ticket.owner.name == wire["Owner"]
         assert ticket.customer_user == wire["CustomerUserID"]
@@ -270,9 +272,7 @@ async def test_replay(exchange: Exchange) -> None:
     check_request(exchange, replay.requests[0])
 
 
-@pytest.mark.parametrize(
-    "exchange", [e for e in CLIENT_EXCHANGES if refused_before_sending(e)], ids=lambda e: str(e.n)
-)
+@pytest.mark.parametrize("exchange", [e for e in CLIENT_EXCHANGES if refused_before_sending(e)], ids=lambda e: str(e.n))
 def test_replies_to_requests_the_client_refuses_still_parse(exchange: Exchange) -> None:
     """The recorded error replies of requests the client never sends still map to their exceptions."""
     from otobo_znuny.operations.replies import reply_parser
@@ -289,8 +289,11 @@ def test_every_recorded_client_operation_is_replayed() -> None:
     covered = {e.ticket_operation for e in CLIENT_EXCHANGES}
     assert covered == set(TicketOperation)
     not_replayed = [e.n for e in EXCHANGES if e not in CLIENT_EXCHANGES]
-    assert all(e.operation in (None, "TimeAccountingGet", "OutOfOffice") or e.status != 200
-               for e in EXCHANGES if e.n in not_replayed)
+    assert all(
+        e.operation in (None, "TimeAccountingGet", "OutOfOffice") or e.status != 200
+        for e in EXCHANGES
+        if e.n in not_replayed
+    )
 
 
 TRANSPORT_ERRORS = [e for e in EXCHANGES if e.status == 500]
@@ -310,6 +313,7 @@ async def test_transport_error_replies(exchange: Exchange) -> None:
             await client.get_ticket(2)
     error = caught.value
     assert error.status_code == 500
-    assert error.content_type is not None and error.content_type.startswith("text/plain")
+    assert error.content_type is not None
+    assert error.content_type.startswith("text/plain")
     assert exchange.response_body.strip() in str(error)
     assert "not-in-the-message" not in str(error)

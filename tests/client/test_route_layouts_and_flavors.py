@@ -50,8 +50,9 @@ def client_with(config: ClientConfig, recorder: Recorder) -> OTOBOZnunyClient:
 async def exercise(client: OTOBOZnunyClient) -> None:
     """Create, read (one and many), search, update and read history through the configured routes."""
     created = await client.create_ticket(
-        TicketCreate(title="layout test", queue="Raw", customer_user="customer-1",
-                     article=Article(subject="s", body="b"))
+        TicketCreate(
+            title="layout test", queue="Raw", customer_user="customer-1", article=Article(subject="s", body="b")
+        )
     )
     assert (await client.get_ticket(created.id)).title == "layout test"
     assert [t.id for t in await client.get_tickets([1, created.id])] == [1, created.id]
@@ -67,8 +68,11 @@ async def test_rest_connector_layout() -> None:
         client.login(AUTH)
         await exercise(client)
     seen = {(r.method, r.url.path.split("/GenericTicketConnectorREST", 1)[1]) for r in recorder.requests}
-    assert ("POST", "/Session") in seen and ("POST", "/Ticket") in seen and ("PATCH", "/Ticket/2") in seen
-    assert ("GET", "/Ticket/1,2") in seen and ("GET", "/TicketHistory/2") in seen
+    assert ("POST", "/Session") in seen
+    assert ("POST", "/Ticket") in seen
+    assert ("PATCH", "/Ticket/2") in seen
+    assert ("GET", "/Ticket/1,2") in seen
+    assert ("GET", "/TicketHistory/2") in seen
     search = next(r for r in recorder.requests if r.method == "GET" and r.url.path.endswith("/Ticket"))
     assert search.url.params.get_list("StateType") == ["new"]
     # GETs carry the session in Znuny's header, never in the URL
@@ -82,7 +86,8 @@ async def test_dynamic_field_search_needs_a_post_route() -> None:
         client.login(AUTH, use_session=False)
         with pytest.raises(RequestValidationError) as caught:
             await client.search_tickets(TicketSearch(dynamic_fields=[DynamicFieldFilter(field_name="X", equals="1")]))
-    assert caught.value.field == "DynamicField_X" and "POST route" in str(caught.value)
+    assert caught.value.field == "DynamicField_X"
+    assert "POST route" in str(caught.value)
     assert recorder.requests == []
 
 
@@ -91,8 +96,9 @@ async def test_ready2adopt_layout_from_its_yaml(tmp_path: Path) -> None:
     config = ClientConfig.ready2adopt(EMULATOR_BASE_URL, webservice_name="Ready2Adopt")
     document = yaml.safe_load((shared_dir() / "contract" / "GenericTicketConnectorREST.yml").read_text())
     mapping = document["Provider"]["Transport"]["Config"]["RouteOperationMapping"]
-    types = {op.value: f"{'Session' if op.value.startswith('Session') else 'Ticket'}::{op.value}"
-             for op in TicketOperation}
+    types = {
+        op.value: f"{'Session' if op.value.startswith('Session') else 'Ticket'}::{op.value}" for op in TicketOperation
+    }
     document["Provider"]["Operation"] = {op.value: {"Type": types[op.value]} for op in config.operation_url_map}
     mapping.clear()
     for op, route in config.operation_url_map.items():
@@ -106,8 +112,9 @@ async def test_ready2adopt_layout_from_its_yaml(tmp_path: Path) -> None:
         assert client.config.route_for(TicketOperation.SEARCH) == Route(path="Ticket/Search", method="POST")
         client.login(AUTH)
         await exercise(client)
-        ids = await client.search_tickets(TicketSearch(dynamic_fields=[DynamicFieldFilter(field_name="OrderID",
-                                                                                          empty=True)]))
+        ids = await client.search_tickets(
+            TicketSearch(dynamic_fields=[DynamicFieldFilter(field_name="OrderID", empty=True)])
+        )
         assert 1 in ids
 
 
@@ -141,11 +148,17 @@ async def test_otobo_flavor_sends_get_credentials_in_the_query_and_one_article_p
         ticket = await client.get_ticket(1)
         assert ticket.id == 1
         with pytest.raises(RequestValidationError, match="one article per call"):
-            await client.create_ticket(TicketCreate(title="t", queue="Raw", customer_user="customer-1",
-                                                    articles=[Article(subject="a", body="1"),
-                                                              Article(subject="b", body="2")]))
+            await client.create_ticket(
+                TicketCreate(
+                    title="t",
+                    queue="Raw",
+                    customer_user="customer-1",
+                    articles=[Article(subject="a", body="1"), Article(subject="b", body="2")],
+                )
+            )
     get = recorder.requests[0]
-    assert get.url.params["UserLogin"] == "api-agent" and "X-OTRS-Header-Password" not in get.headers
+    assert get.url.params["UserLogin"] == "api-agent"
+    assert "X-OTRS-Header-Password" not in get.headers
     assert len(recorder.requests) == 1
 
 
@@ -153,10 +166,14 @@ def test_booleans_are_sent_as_numbers() -> None:
     from otobo_znuny.wire.mapping import ticket_search_to_wire
     from otobo_znuny.wire.values import wire_bool
 
-    wire = ticket_search_to_wire(TicketSearch(queues=["Raw"], use_sub_queues=True,
-                                              dynamic_fields=[DynamicFieldFilter(field_name="X", empty=False)]),
-                                 tz=ClientConfig.generic_ticket(EMULATOR_BASE_URL).timezone)
-    assert wire["UseSubQueues"] == 1 and wire["DynamicField_X"] == {"Empty": 0}
+    wire = ticket_search_to_wire(
+        TicketSearch(
+            queues=["Raw"], use_sub_queues=True, dynamic_fields=[DynamicFieldFilter(field_name="X", empty=False)]
+        ),
+        tz=ClientConfig.generic_ticket(EMULATOR_BASE_URL).timezone,
+    )
+    assert wire["UseSubQueues"] == 1
+    assert wire["DynamicField_X"] == {"Empty": 0}
     assert (wire_bool(True), wire_bool(False)) == (1, 0)
 
 

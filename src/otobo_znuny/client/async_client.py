@@ -25,6 +25,7 @@ from otobo_znuny.client.base import (
     ReplyBuffer,
     log_exchange,
     reply_from_response,
+    sending,
     warn_if_insecure,
 )
 from otobo_znuny.client.engine import AuthState, RawReply, RenewSession, Send, Sleep, run_call
@@ -135,7 +136,8 @@ class OTOBOZnunyClient(ClientCore):
             content=request.content,
             timeout=httpx.USE_CLIENT_DEFAULT if self._timeout == "default" else self._timeout,
         )
-        response = await self._http.send(http_request, stream=True)
+        with sending(request):
+            response = await self._http.send(http_request, stream=True)
         try:
             buffer = ReplyBuffer(request.operation, self._max_reply_bytes, response.headers.get("content-length"))
             async for chunk in response.aiter_bytes():
@@ -271,6 +273,7 @@ class OTOBOZnunyClient(ClientCore):
         Raises:
             BatchFetchError: after the stream, when some IDs failed and ``on_error="raise"``.
         """
+        self._check_bulk_options(batch_size, max_concurrency, options)
         ids = await self.search_tickets(search) if isinstance(search, TicketSearch) else list(search)
         failed: dict[int, OTOBOZnunyError] = {}
         async for batch_tickets, batch_failed in self._fetch_batches(

@@ -6,9 +6,12 @@ Nothing here performs I/O; the shells in ``async_client`` and ``sync_client`` on
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal, TypedDict
 
 import httpx
@@ -34,6 +37,7 @@ __all__ = [
     "GetOptions",
     "ProgressCallback",
     "ReplyBuffer",
+    "sending",
 ]
 
 logger = logging.getLogger("otobo_znuny")
@@ -85,7 +89,7 @@ class ReplyBuffer:
         self.max_bytes = max_bytes
         self._chunks: list[bytes] = []
         self._size = 0
-        if content_length and content_length.isdigit() and int(content_length) > max_bytes:
+        if content_length and content_length.isdecimal() and int(content_length) > max_bytes:
             self._too_large(int(content_length))
 
     def _too_large(self, size: int) -> None:
@@ -118,6 +122,34 @@ def reply_from_response(response: httpx.Response, body: bytes) -> RawReply:
     )
 
 
+_sending: ContextVar[HttpRequest | None] = ContextVar("otobo_znuny_sending", default=None)
+
+
+class _RedactedHttpxLog(logging.Filter):
+    """httpx logs each request's full URL at INFO. While this library sends, that line shows the
+    redacted URL instead: OTOBO GET routes carry the password in the query, REST session routes the
+    SessionID in the path. Other uses of httpx are left alone."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = _sending.get()
+        if request is not None and isinstance(record.args, tuple):
+            record.args = tuple(request.redacted_url if isinstance(arg, httpx.URL) else arg for arg in record.args)
+        return True
+
+
+logging.getLogger("httpx").addFilter(_RedactedHttpxLog())
+
+
+@contextmanager
+def sending(request: HttpRequest) -> Iterator[None]:
+    """Mark ``request`` as in flight, so httpx's own log line shows its redacted URL."""
+    token = _sending.set(request)
+    try:
+        yield
+    finally:
+        _sending.reset(token)
+
+
 def log_exchange(request: HttpRequest, reply: RawReply, started: float) -> None:
     """One DEBUG line per request: operation, method, URL without query values, status, size, time.
 
@@ -136,8 +168,16 @@ def log_exchange(request: HttpRequest, reply: RawReply, started: float) -> None:
 
 
 def warn_if_insecure(verify: Any) -> None:
-    """Warn once per process when TLS verification is turned off."""
+    """Warn once per process when TLS verification is turned off.
+
+    Raises:
+        ConfigurationError: ``verify`` is not a bool, a CA bundle path or an ``ssl.SSLContext``.
+    """
     global _insecure_warned
+    if not isinstance(verify, (bool, str, ssl.SSLContext)):
+        raise ConfigurationError(
+            f"verify must be True, False, a CA bundle path or an ssl.SSLContext, not {type(verify).__name__}"
+        )
     if verify is False and not _insecure_warned:
         _insecure_warned = True
         warnings.warn(
@@ -353,6 +393,15 @@ class ClientCore:
         if concurrency < 1:
             raise RequestValidationError("max_concurrency", "must be at least 1")
         return size, concurrency
+
+    def _check_bulk_options(self, batch_size: int | None, max_concurrency: int | None, options: GetOptions) -> None:
+        """Refuse bad batch settings and TicketGet options before a search is sent.
+
+        Raises:
+            RequestValidationError: names the bad setting or option.
+        """
+        self._batch_plan(batch_size, max_concurrency)
+        self._ticket_get_call([1], self._get_options(options))
 
     def _copy_with(self, max_retries: int | None, timeout: Any, retry_writes: bool | None) -> Any:
         clone = object.__new__(type(self))

@@ -21,6 +21,7 @@ from otobo_znuny.errors import (
     AuthenticationError,
     ConnectError,
     NotLoggedInError,
+    OTOBOZnunyError,
     OutcomeUnknownError,
     RequestTimeoutError,
     ResponseError,
@@ -53,7 +54,7 @@ class RawReply:
 
     status_code: int
     content_type: str | None
-    body: bytes
+    body: bytes = field(repr=False)  # may hold a SessionID (SessionCreate) or customer data
     retry_after: str | None = None
 
 
@@ -140,6 +141,35 @@ def _transport_error(exc: httpx.HTTPError, call: Call[Any], secrets: list[str]) 
     return TransportError(f"{operation}: connection failed: {detail}", operation=operation, request=request)
 
 
+def _secrets(state: AuthState, call: Call[Any]) -> list[str]:
+    """What must not show in messages: the login's password and session, and a SessionID the call names."""
+    named = call.params.get("SessionID") or call.path_params.get("SessionID")
+    return [*state.secrets, *([named] if isinstance(named, str) else [])]
+
+
+E = TypeVar("E", bound=BaseException)
+
+
+def _scrubbed(error: E, secrets: list[str]) -> E:
+    """``error`` with known secrets removed from its message and text attributes (servers, proxies and
+    transports may echo what they received)."""
+    error.args = tuple(scrub(arg, secrets) if isinstance(arg, str) else arg for arg in error.args)
+    for name in ("message", "body_snippet", "fault"):
+        value = getattr(error, name, None)
+        if isinstance(value, str):
+            setattr(error, name, scrub(value, secrets))
+    return error
+
+
+def _parse(call: Call[T], body: bytes, secrets: list[str]) -> T:
+    """``call.parse(body)``; its typed errors come out scrubbed of ``secrets``."""
+    try:
+        return call.parse(body)
+    except OTOBOZnunyError as error:
+        _scrubbed(error, secrets)
+        raise
+
+
 def run_call(
     config: ClientConfig, state: AuthState, call: Call[T], policy: RetryPolicy
 ) -> Generator[Send | Sleep | RenewSession, Any, T]:
@@ -165,19 +195,18 @@ def run_call(
             reply: RawReply = yield Send(request)
         except httpx.HTTPError as exc:
             delivery = _delivery(exc)
-            error = _transport_error(exc, call, state.secrets)
+            error = _transport_error(exc, call, _secrets(state, call))
             if should_retry(delivery=delivery, is_write=call.write, attempt=attempt, policy=policy):
                 delay = retry_delay(attempt, policy)
                 logger.info("%s: %s; retry %d in %.2fs", operation, type(exc).__name__, attempt + 1, delay)
                 yield Sleep(delay)
                 attempt += 1
                 continue
-            raise error from exc
+            raise error from _scrubbed(exc, _secrets(state, call))
         try:
-            check_http_reply(
-                operation, reply.status_code, reply.content_type, reply.body, reply.retry_after, state.secrets
-            )
-            return call.parse(reply.body)
+            secrets = _secrets(state, call)
+            check_http_reply(operation, reply.status_code, reply.content_type, reply.body, reply.retry_after, secrets)
+            return _parse(call, reply.body, secrets)
         except ResponseError as error:
             status = error.status_code or 0
             if status == 429:

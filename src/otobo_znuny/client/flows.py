@@ -20,6 +20,7 @@ from otobo_znuny.errors import (
     RequestValidationError,
     TicketDataError,
     TicketNotFoundError,
+    UnexpectedReplyError,
 )
 from otobo_znuny.models.search import SortField, SortOrder, TicketSearch, TimeFilter
 from otobo_znuny.models.ticket import Ticket, TicketCreate, TicketReference, TicketUpdate
@@ -187,9 +188,12 @@ def search_all_ids(
     Raises:
         RequestValidationError: the search sets ``sort_by``/``limit`` or a relative ``created``
             filter, which the walk controls itself.
+        UnexpectedReplyError: the server returned a ticket for two disjoint windows (it ignores the
+            creation-time filters, and the walk would never end).
     """
     if search.sort_by or search.order_by or search.limit is not None:
-        raise RequestValidationError("sort_by", "search_all orders by creation time and sets the limit itself")
+        field = "limit" if search.limit is not None else "sort_by"
+        raise RequestValidationError(field, "search_all orders by creation time and sets the limit itself")
     created = search.created
     if created is not None and (isinstance(created.newer_than, timedelta) or isinstance(created.older_than, timedelta)):
         raise RequestValidationError("created", "search_all needs absolute datetimes in the created filter")
@@ -208,6 +212,7 @@ def search_all_ids(
     lower = lower.replace(microsecond=0)
     upper = upper.replace(microsecond=0)
     ids: list[int] = []
+    seen: set[int] = set()
     windows: list[tuple[datetime, datetime, int]] = [(lower, upper, page_limit)]
     second = timedelta(seconds=1)
     while windows:
@@ -222,6 +227,14 @@ def search_all_ids(
         )
         found: list[int] = yield make_call(window_search)
         if len(found) < limit:
+            repeated = seen.intersection(found)
+            if repeated:
+                raise UnexpectedReplyError(
+                    f"TicketSearch: ticket {min(repeated)} came back for two disjoint creation-time windows; "
+                    "the server ignores the TicketCreateTime filters, so search_all cannot page through the results",
+                    operation="TicketSearch",
+                )
+            seen.update(found)
             ids.extend(found)
             continue
         if high - low < second:

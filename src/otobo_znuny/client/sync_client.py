@@ -29,6 +29,7 @@ from otobo_znuny.client.base import (
     ReplyBuffer,
     log_exchange,
     reply_from_response,
+    sending,
     warn_if_insecure,
 )
 from otobo_znuny.client.engine import AuthState, RawReply, RenewSession, Send, Sleep, run_call
@@ -139,7 +140,8 @@ class OTOBOZnunySyncClient(ClientCore):
             content=request.content,
             timeout=httpx.USE_CLIENT_DEFAULT if self._timeout == "default" else self._timeout,
         )
-        response = self._http.send(http_request, stream=True)
+        with sending(request):
+            response = self._http.send(http_request, stream=True)
         try:
             buffer = ReplyBuffer(request.operation, self._max_reply_bytes, response.headers.get("content-length"))
             for chunk in response.iter_bytes():
@@ -273,6 +275,7 @@ class OTOBOZnunySyncClient(ClientCore):
         Raises:
             BatchFetchError: after the stream, when some IDs failed and ``on_error="raise"``.
         """
+        self._check_bulk_options(batch_size, max_concurrency, options)
         ids = self.search_tickets(search) if isinstance(search, TicketSearch) else list(search)
         failed: dict[int, OTOBOZnunyError] = {}
         for batch_tickets, batch_failed in self._fetch_batches(ids, batch_size, max_concurrency, progress, options):

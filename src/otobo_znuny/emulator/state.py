@@ -7,6 +7,9 @@ users, queues, states, tickets, articles, history, sessions...). Operations muta
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,6 +82,11 @@ HISTORY_TYPES: dict[str, int] = {
 SESSION_MAX_IDLE_TIME = 7200
 SESSION_MAX_TIME = 57600
 SYSTEM_ID = "42"
+PASSWORD_HASH_ITERATIONS = 1
+"""PBKDF2-SHA256 rounds of a password check. One round costs about what Znuny's default
+``AuthModule::DB::CryptType`` ``sha2`` (one SHA-256) costs; raise ``Helpdesk.password_hash_iterations``
+to make password logins cost more server time than a session lookup, as they do on a live server."""
+_PASSWORD_SALT = b"otobo-znuny-emulator"
 
 
 def utc_now() -> datetime:
@@ -99,6 +107,17 @@ def parse_time(value: str) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _stored_password_hash(password: str, iterations: int) -> bytes:
+    return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8", "surrogatepass"), _PASSWORD_SALT, iterations)
+
+
+def password_matches(stored: str, given: str, iterations: int) -> bool:
+    """Check ``given`` as Znuny's Auth::DB does: hash it and compare with the stored hash."""
+    given_hash = hashlib.pbkdf2_hmac("sha256", given.encode("utf-8", "surrogatepass"), _PASSWORD_SALT, iterations)
+    return hmac.compare_digest(_stored_password_hash(stored, iterations), given_hash)
 
 
 def epoch(value: datetime) -> int:
@@ -364,6 +383,7 @@ class Helpdesk:
         self.system_id = SYSTEM_ID
         self.session_max_idle_time = SESSION_MAX_IDLE_TIME
         self.session_max_time = SESSION_MAX_TIME
+        self.password_hash_iterations = PASSWORD_HASH_ITERATIONS
 
     def now(self) -> datetime:
         return self.clock().astimezone(timezone.utc).replace(microsecond=0)

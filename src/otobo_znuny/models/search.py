@@ -197,6 +197,8 @@ class TicketSearch(DomainModel):
     @classmethod
     def _sort_by(cls, value: Any) -> Any:
         values = [value] if isinstance(value, (str, SortField)) else value
+        if values is not None and not isinstance(values, (list, tuple)):
+            raise ValueError(f"sort_by takes a value or a list of values, not {type(value).__name__}")
         checked: list[SortField | str] = []
         for item in values or []:
             if isinstance(item, SortField) or (
@@ -218,6 +220,8 @@ class TicketSearch(DomainModel):
     @classmethod
     def _order_by(cls, value: Any) -> Any:
         values = [value] if isinstance(value, (str, SortOrder)) else value
+        if values is not None and not isinstance(values, (list, tuple)):
+            raise ValueError(f"order_by takes a value or a list of values, not {type(value).__name__}")
         result: list[Any] = []
         for item in values or []:
             if isinstance(item, str) and item.lower() in ("up", "asc", "ascending"):

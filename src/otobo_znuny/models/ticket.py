@@ -151,6 +151,13 @@ class Article(DomainModel):
     def _single_line(cls, value: str | None) -> str | None:
         return _no_newlines("header fields", value)
 
+    @field_validator("content_type")
+    @classmethod
+    def _mime_type(cls, value: str | None) -> str | None:
+        if value and not _MIME.match(value.split(";", 1)[0].strip()):
+            raise ValueError(f"content_type must look like 'type/subtype', got {value!r}")
+        return value
+
     @field_validator("time_unit")
     @classmethod
     def _non_negative(cls, value: float | None) -> float | None:

@@ -11,9 +11,11 @@ import base64
 import binascii
 import contextlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
 
 from otobo_znuny.auth import BasicAuth, SessionAuth
 from otobo_znuny.config import ServerFlavor
@@ -223,7 +225,10 @@ def _ticket_attributes(values: dict[str, Any], tz: tzinfo) -> dict[str, Any]:
     if "customer_id" in values and values["customer_id"] is not None:
         ticket["CustomerID"] = values["customer_id"]
     if values.get("pending_time") is not None:
-        ticket["PendingTime"] = pending_time_to_wire(values["pending_time"], tz)
+        try:
+            ticket["PendingTime"] = pending_time_to_wire(values["pending_time"], tz)
+        except ValueError as exc:
+            raise RequestValidationError("pending_time", str(exc)) from None
     return ticket
 
 
@@ -514,11 +519,49 @@ def ticket_search_to_wire(search: TicketSearch, *, tz: tzinfo) -> dict[str, Any]
 
 # ---- reply side -------------------------------------------------------------------------------
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def _trusted_constructor(model: type[M]) -> Callable[[dict[str, Any]], M]:
+    """Build ``model`` instances from converted values exactly as ``model_construct`` does, at a
+    fraction of its cost (TicketGet replies build hundreds of models per batch).
+
+    ``values`` must name every field in the model's field order; a dict of another size goes through
+    ``model_construct``.
+
+    Raises:
+        TypeError: ``model`` keeps extra keys, private attributes or a post-init hook, which this
+            shortcut would skip.
+    """
+    if model.model_config.get("extra") == "allow" or model.__private_attributes__ or model.__pydantic_post_init__:
+        raise TypeError(f"{model.__name__} needs model_construct")
+    field_count = len(model.model_fields)
+    new_instance = object.__new__
+    set_attribute = object.__setattr__
+
+    def construct(values: dict[str, Any]) -> M:
+        if len(values) != field_count:
+            return model.model_construct(**values)
+        instance: M = new_instance(model)
+        set_attribute(instance, "__dict__", values)
+        set_attribute(instance, "__pydantic_fields_set__", set(values))
+        set_attribute(instance, "__pydantic_extra__", None)
+        set_attribute(instance, "__pydantic_private__", None)
+        return instance
+
+    return construct
+
+
+_new_id_name = _trusted_constructor(IdName)
+_new_attachment = _trusted_constructor(Attachment)
+_new_article = _trusted_constructor(Article)
+_new_ticket = _trusted_constructor(Ticket)
+
 
 def _id_name(id_value: int | None, name: str | None) -> IdName | None:
     if id_value is None and not name:
         return None
-    return IdName.model_construct(id=id_value, name=name or None)
+    return _new_id_name({"id": id_value, "name": name or None})
 
 
 def dynamic_fields_from_wire(fields: Iterable[WsDynamicField]) -> dict[str, Any]:
@@ -542,14 +585,16 @@ def attachment_from_wire(wire: WsAttachment) -> Attachment:
         disposition = "attachment"
     elif wire.Disposition == "inline":
         disposition = "inline"
-    return Attachment.model_construct(
-        filename=wire.Filename,
-        content=content,
-        content_type=wire.ContentType,
-        disposition=disposition,
-        content_id=wire.ContentID or None,
-        file_id=wire.FileID,
-        size=size,
+    return _new_attachment(
+        {
+            "filename": wire.Filename,
+            "content": content,
+            "content_type": wire.ContentType,
+            "disposition": disposition,
+            "content_id": wire.ContentID or None,
+            "file_id": wire.FileID,
+            "size": size,
+        }
     )
 
 
@@ -563,34 +608,36 @@ def article_from_wire(wire: WsArticle, tz: tzinfo) -> Article:
     if wire.CommunicationChannelID is not None:
         extra["CommunicationChannelID"] = wire.CommunicationChannelID
     channel = wire.CommunicationChannel or _CHANNELS.get(wire.CommunicationChannelID or 0)
-    return Article.model_construct(
-        id=wire.ArticleID,
-        article_number=wire.ArticleNumber,
-        from_addr=wire.From,
-        to=wire.To or None,
-        cc=wire.Cc or None,
-        bcc=wire.Bcc or None,
-        reply_to=wire.ReplyTo or None,
-        subject=wire.Subject,
-        body=wire.Body,
-        content_type=wire.ContentType,
-        mime_type=wire.MimeType,
-        charset=wire.Charset,
-        sender_type=wire.SenderType,
-        communication_channel=channel,
-        is_visible_for_customer=None if wire.IsVisibleForCustomer is None else bool(wire.IsVisibleForCustomer),
-        time_unit=wire.TimeUnit,
-        message_id=wire.MessageID or None,
-        in_reply_to=wire.InReplyTo or None,
-        references=wire.References or None,
-        created_at=parse_server_time(wire.CreateTime, tz),
-        changed_at=parse_server_time(wire.ChangeTime, tz),
-        created_by=wire.CreateBy,
-        changed_by=wire.ChangeBy,
-        incoming_time=parse_epoch(wire.IncomingTime),
-        attachments=[attachment_from_wire(att) for att in wire.Attachment],
-        dynamic_fields=dynamic_fields_from_wire(wire.DynamicField),
-        extra=extra,
+    return _new_article(
+        {
+            "id": wire.ArticleID,
+            "article_number": wire.ArticleNumber,
+            "from_addr": wire.From,
+            "to": wire.To or None,
+            "cc": wire.Cc or None,
+            "bcc": wire.Bcc or None,
+            "reply_to": wire.ReplyTo or None,
+            "subject": wire.Subject,
+            "body": wire.Body,
+            "content_type": wire.ContentType,
+            "mime_type": wire.MimeType,
+            "charset": wire.Charset,
+            "sender_type": wire.SenderType,
+            "communication_channel": channel,
+            "is_visible_for_customer": None if wire.IsVisibleForCustomer is None else bool(wire.IsVisibleForCustomer),
+            "time_unit": wire.TimeUnit,
+            "message_id": wire.MessageID or None,
+            "in_reply_to": wire.InReplyTo or None,
+            "references": wire.References or None,
+            "created_at": parse_server_time(wire.CreateTime, tz),
+            "changed_at": parse_server_time(wire.ChangeTime, tz),
+            "created_by": wire.CreateBy,
+            "changed_by": wire.ChangeBy,
+            "incoming_time": parse_epoch(wire.IncomingTime),
+            "attachments": [attachment_from_wire(att) for att in wire.Attachment],
+            "dynamic_fields": dynamic_fields_from_wire(wire.DynamicField),
+            "extra": extra,
+        }
     )
 
 
@@ -603,39 +650,41 @@ def ticket_from_wire(wire: WsTicket, tz: tzinfo) -> Ticket:
     extra = dict(wire.__pydantic_extra__ or {})
     if wire.UntilTime is not None:
         extra["UntilTime"] = wire.UntilTime
-    return Ticket.model_construct(
-        id=wire.TicketID,
-        number=wire.TicketNumber,
-        title=wire.Title,
-        queue=_id_name(wire.QueueID, wire.Queue),
-        state=_id_name(wire.StateID, wire.State),
-        priority=_id_name(wire.PriorityID, wire.Priority),
-        type=_id_name(wire.TypeID, wire.Type),
-        owner=_id_name(wire.OwnerID, wire.Owner),
-        responsible=_id_name(wire.ResponsibleID, wire.Responsible),
-        lock=_id_name(wire.LockID, wire.Lock),
-        service=_id_name(wire.ServiceID, wire.Service),
-        sla=_id_name(wire.SLAID, wire.SLA),
-        state_type=wire.StateType,
-        customer_user=wire.CustomerUserID or None,
-        customer_id=wire.CustomerID or None,
-        group_id=wire.GroupID,
-        created_at=parse_server_time(wire.Created, tz),
-        changed_at=parse_server_time(wire.Changed, tz),
-        created_by=wire.CreateBy,
-        changed_by=wire.ChangeBy,
-        archived=wire.ArchiveFlag == "y",
-        age=wire.Age,
-        pending_until=parse_epoch(wire.RealTillTimeNotUsed),
-        unlock_timeout=parse_epoch(wire.UnlockTimeout),
-        escalation_time=parse_epoch(wire.EscalationTime),
-        escalation_response_time=parse_epoch(wire.EscalationResponseTime),
-        escalation_update_time=parse_epoch(wire.EscalationUpdateTime),
-        escalation_solution_time=parse_epoch(wire.EscalationSolutionTime),
-        time_unit=wire.TimeUnit,
-        articles=[article_from_wire(article, tz) for article in wire.Article],
-        dynamic_fields=dynamic_fields_from_wire(wire.DynamicField),
-        extra=extra,
+    return _new_ticket(
+        {
+            "queue": _id_name(wire.QueueID, wire.Queue),
+            "state": _id_name(wire.StateID, wire.State),
+            "priority": _id_name(wire.PriorityID, wire.Priority),
+            "type": _id_name(wire.TypeID, wire.Type),
+            "owner": _id_name(wire.OwnerID, wire.Owner),
+            "responsible": _id_name(wire.ResponsibleID, wire.Responsible),
+            "customer_user": wire.CustomerUserID or None,
+            "customer_id": wire.CustomerID or None,
+            "dynamic_fields": dynamic_fields_from_wire(wire.DynamicField),
+            "id": wire.TicketID,
+            "number": wire.TicketNumber,
+            "title": wire.Title,
+            "lock": _id_name(wire.LockID, wire.Lock),
+            "service": _id_name(wire.ServiceID, wire.Service),
+            "sla": _id_name(wire.SLAID, wire.SLA),
+            "state_type": wire.StateType,
+            "group_id": wire.GroupID,
+            "created_at": parse_server_time(wire.Created, tz),
+            "changed_at": parse_server_time(wire.Changed, tz),
+            "created_by": wire.CreateBy,
+            "changed_by": wire.ChangeBy,
+            "archived": wire.ArchiveFlag == "y",
+            "age": wire.Age,
+            "pending_until": parse_epoch(wire.RealTillTimeNotUsed),
+            "unlock_timeout": parse_epoch(wire.UnlockTimeout),
+            "escalation_time": parse_epoch(wire.EscalationTime),
+            "escalation_response_time": parse_epoch(wire.EscalationResponseTime),
+            "escalation_update_time": parse_epoch(wire.EscalationUpdateTime),
+            "escalation_solution_time": parse_epoch(wire.EscalationSolutionTime),
+            "time_unit": wire.TimeUnit,
+            "articles": [article_from_wire(article, tz) for article in wire.Article],
+            "extra": extra,
+        }
     )
 
 

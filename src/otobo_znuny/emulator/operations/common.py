@@ -16,6 +16,7 @@ from otobo_znuny.emulator.state import (
     Session,
     State,
     Ticket,
+    password_matches,
 )
 from otobo_znuny.emulator.wire import as_str, is_string_with_data
 
@@ -68,12 +69,20 @@ def check_password(helpdesk: Helpdesk, params: dict[str, Any]) -> Caller | None:
         return None
     if is_string_with_data(params.get("UserLogin")):
         agent = helpdesk.agent_by_login(as_str(params["UserLogin"]))
-        if agent and agent.valid and agent.password == as_str(password):
+        if (
+            agent
+            and agent.valid
+            and password_matches(agent.password, as_str(password), helpdesk.password_hash_iterations)
+        ):
             return Caller("User", agent.login, agent=agent)
         return None
     if is_string_with_data(params.get("CustomerUserLogin")):
         customer = helpdesk.data.customers.get(as_str(params["CustomerUserLogin"]))
-        if customer and customer.valid and customer.password == as_str(password):
+        if (
+            customer
+            and customer.valid
+            and password_matches(customer.password, as_str(password), helpdesk.password_hash_iterations)
+        ):
             return Caller("Customer", customer.login, customer=customer)
     return None
 

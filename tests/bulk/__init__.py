@@ -1,0 +1,1 @@
+"""Bulk speed and resilience: batched fetches, search walks, retries, faults, memory, concurrency."""
