@@ -412,3 +412,23 @@ def test_attachment_content_is_base64_on_the_wire() -> None:
     assert base64.b64decode(wire["Content"]) == bytes(range(256))
     assert wire["ContentType"] == "application/octet-stream"
     assert wire["Disposition"] == "attachment"
+
+
+async def test_get_session_right_after_login_creates_the_session(otobo_emulator: Emulator) -> None:
+    async with make_async_client(otobo_emulator) as client:
+        info = await client.get_session()
+    assert info.user_login == "api-agent"
+    assert otobo_emulator.counters.by_operation["SessionCreate"] == 1
+
+
+async def test_a_search_cut_at_the_server_default_limit_warns(caplog: pytest.LogCaptureFixture) -> None:
+    emulator = Emulator.with_tickets(520, seed="znuny_lab")  # plus its welcome ticket
+    async with make_async_client(emulator) as client:
+        with caplog.at_level("WARNING", logger="otobo_znuny"):
+            ids = await client.search_tickets(TicketSearch())
+        assert len(ids) == 500
+        assert "default limit" in caplog.text
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="otobo_znuny"):
+            assert len(await client.search_tickets(TicketSearch(limit=600))) == 521
+        assert caplog.text == ""

@@ -449,6 +449,8 @@ class OTOBOZnunyClient(ClientCore):
         Raises:
             AuthenticationError: the session is unknown or expired (``SessionGet.SessionInvalid``).
         """
+        if session_id is None and self._auth.use_session and self._auth.session_id is None:
+            await self._renew_session(None)  # session mode creates its session on first use
         return await self._call(self._session_get_call(session_id))
 
     async def remove_session(self, session_id: str | None = None) -> bool:

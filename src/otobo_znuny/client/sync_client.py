@@ -431,6 +431,8 @@ class OTOBOZnunySyncClient(ClientCore):
         Raises:
             AuthenticationError: the session is unknown or expired (``SessionGet.SessionInvalid``).
         """
+        if session_id is None and self._auth.use_session and self._auth.session_id is None:
+            self._renew_session(None)  # session mode creates its session on first use
         return self._call(self._session_get_call(session_id))
 
     def remove_session(self, session_id: str | None = None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import tzinfo
 
@@ -27,6 +28,11 @@ __all__ = [
     "ticket_search",
     "ticket_update",
 ]
+
+logger = logging.getLogger("otobo_znuny")
+
+SERVER_DEFAULT_SEARCH_LIMIT = 500
+"""TicketSearch's ``Limit`` when the request sets none (SysConfig ``SearchLimit`` of a stock server)."""
 
 
 class TicketGetOptions:
@@ -102,8 +108,18 @@ def ticket_search(search: TicketSearch, tz: tzinfo) -> Call[list[int]]:
         RequestValidationError: criteria the server would misread.
     """
     params = mapping.ticket_search_to_wire(search, tz=tz)
-    parse = reply_parser("TicketSearch", WsTicketSearchReply, lambda reply: list(reply.TicketID))
-    return Call(TicketOperation.SEARCH, params, parse)
+
+    def convert(reply: WsTicketSearchReply) -> list[int]:
+        ids = list(reply.TicketID)
+        if search.limit is None and len(ids) == SERVER_DEFAULT_SEARCH_LIMIT:
+            logger.warning(
+                "TicketSearch returned %d IDs, the server's default limit: there may be more. "
+                "Set TicketSearch(limit=...) or use search_all_ticket_ids().",
+                len(ids),
+            )
+        return ids
+
+    return Call(TicketOperation.SEARCH, params, reply_parser("TicketSearch", WsTicketSearchReply, convert))
 
 
 def ticket_create(
