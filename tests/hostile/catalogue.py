@@ -501,8 +501,8 @@ _OUTRO = """\
 ## What the property tests cover beyond this table
 
 * **Every reply parser** (`Call.parse` of all eight operations) and `check_http_reply`, with
-  arbitrary JSON (keys biased to the real wire keys), every recorded reply cut at every length,
-  single bytes changed, every field of every recorded reply set to every JSON type, odd text
+  arbitrary JSON (keys biased to the real wire keys), recorded replies cut short and with single
+  bytes changed, every field of every recorded reply set to every JSON type, odd text
   (NUL, U+2028, RTL marks, BOM, emoji, combining marks) and 5 MB strings, every HTTP status and
   assorted content types: only typed errors escape, and a damaged field is named in the message
   (`tests/hostile/test_reply_fuzz.py`).
@@ -538,8 +538,9 @@ _OUTRO = """\
 
 * A server that answers *different* IDs for every time window of `search_all_ticket_ids` (no real
   server does) is not detected; one that repeats IDs across windows is.
-* Secrets are scrubbed where they appear verbatim; a server that echoes a password in another
-  encoding (JSON-escaped, percent-encoded) is not recognised in `body_snippet`.
+* The secrets a client knows are its password, its SessionID and a SessionID passed to
+  `get_session`/`remove_session`. They are scrubbed where they appear verbatim; a server that echoes
+  one in another encoding (JSON-escaped, percent-encoded) is not recognised.
 * A reply that is invalid UTF-8, or holds a lone surrogate, is refused as a whole
   (`ResponseError`), even if only one article is damaged.
 * httpx inflates a compressed reply one network chunk at a time, before the size check sees it:

@@ -104,11 +104,13 @@ def test_search_naive_datetime_is_server_time() -> None:
 
 
 def _whole_minutes(value: Any) -> Any:
-    """Pending times travel in whole minutes: a timedelta is rounded up, a datetime cut to the minute."""
+    """Pending times travel in whole minutes: a timedelta is rounded up, a datetime cut to the minute
+    (and a naive datetime is server time)."""
     if isinstance(value, timedelta):
         return timedelta(minutes=math.ceil(value.total_seconds() / 60))
     if isinstance(value, datetime):
-        return value.replace(second=0, microsecond=0)
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=SERVER_TZ)  # naive = server time
+        return aware.replace(second=0, microsecond=0)
     return value
 
 
