@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from typing import Any
 
@@ -31,15 +32,21 @@ class WatchingTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
         self.requests: list[httpx.Request] = []
         self.in_flight = 0
         self.max_in_flight = 0
+        self._lock = threading.Lock()  # the sync client sends from a thread pool
 
     def reset(self) -> None:
         self.requests.clear()
         self.max_in_flight = 0
 
     def _started(self, request: httpx.Request) -> None:
-        self.requests.append(request)
-        self.in_flight += 1
-        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        with self._lock:
+            self.requests.append(request)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _finished(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self._started(request)
@@ -47,7 +54,7 @@ class WatchingTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
             await asyncio.sleep(self.hold)
             return await self.inner.handle_async_request(request)
         finally:
-            self.in_flight -= 1
+            self._finished()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self._started(request)
@@ -55,7 +62,7 @@ class WatchingTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
             time.sleep(self.hold)
             return self.inner.handle_request(request)
         finally:
-            self.in_flight -= 1
+            self._finished()
 
     def sent(self, operation: str) -> list[dict[str, Any]]:
         """The JSON bodies of the requests to ``operation`` (the GenericTicket layout: POST /<operation>)."""

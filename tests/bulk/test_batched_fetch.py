@@ -161,9 +161,10 @@ def test_sync_client_refuses_bad_bulk_input_before_the_search(
     assert transport.requests == []
 
 
-def test_sync_client_fetches_in_order_one_request_at_a_time(emulator: Emulator) -> None:
+def test_sync_client_fetches_in_order_with_bounded_threads(emulator: Emulator) -> None:
     calls: list[tuple[int, int]] = []
-    client, transport = watched_sync_client(emulator, batch_size=40)
+    client, transport = watched_sync_client(emulator, batch_size=40, max_concurrency=3)
+    transport.hold = 0.005  # long enough for the pool's threads to overlap
     with client:
         ids = client.search_tickets(EVERYTHING)
         transport.reset()
@@ -172,4 +173,4 @@ def test_sync_client_fetches_in_order_one_request_at_a_time(emulator: Emulator) 
     assert streamed == ids
     assert fetched == ids
     assert calls == expected_progress(len(ids), 40)
-    assert transport.max_in_flight == 1
+    assert transport.max_in_flight == 3  # bounded, and the bound is actually used

@@ -189,4 +189,5 @@ def test_sync_session_expiring_mid_run_is_renewed_once(thousand: Emulator) -> No
         )
     assert [ticket.id for ticket in tickets] == ids
     assert thousand.counters.by_operation["SessionCreate"] == 2
-    assert thousand.counters.by_operation["TicketGet"] == len(range(0, len(ids), 100)) + 1
+    refused = thousand.counters.by_operation["TicketGet"] - len(range(0, len(ids), 100))
+    assert 1 <= refused <= 4  # the sync client has max_concurrency=4 threads: only those already sent

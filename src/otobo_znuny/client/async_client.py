@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
-from collections.abc import AsyncIterator, Generator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
@@ -28,6 +27,7 @@ from otobo_znuny.client.base import (
     sending,
     warn_if_insecure,
 )
+from otobo_znuny.client.concurrency import in_order_async
 from otobo_znuny.client.engine import AuthState, RawReply, RenewSession, Send, Sleep, run_call
 from otobo_znuny.client.retry import RetryPolicy
 from otobo_znuny.config import ClientConfig
@@ -295,29 +295,16 @@ class OTOBOZnunyClient(ClientCore):
         """Batches in order, with at most ``max_concurrency`` TicketGet requests in flight."""
         size, concurrency = self._batch_plan(batch_size, max_concurrency)
         get_options = self._get_options(options)
-        in_flight: deque[asyncio.Task[tuple[list[Ticket], dict[int, OTOBOZnunyError]]]] = deque()
+
+        def job(batch: list[int]) -> Callable[[], Awaitable[tuple[list[Ticket], dict[int, OTOBOZnunyError]]]]:
+            return lambda: self._flow(flows.fetch_batch(batch, lambda b: self._ticket_get_call(b, get_options)))
+
         done = 0
-        try:
-            for batch in flows.plan_batches(ids, size):
-                flow = flows.fetch_batch(batch, lambda b: self._ticket_get_call(b, get_options))
-                in_flight.append(asyncio.ensure_future(self._flow(flow)))
-                while len(in_flight) >= concurrency:
-                    result = await in_flight.popleft()
-                    done += len(result[0]) + len(result[1])
-                    if progress is not None:
-                        progress(done, len(ids))
-                    yield result
-            while in_flight:
-                result = await in_flight.popleft()
-                done += len(result[0]) + len(result[1])
-                if progress is not None:
-                    progress(done, len(ids))
-                yield result
-        finally:
-            for task in in_flight:
-                task.cancel()
-            if in_flight:
-                await asyncio.gather(*in_flight, return_exceptions=True)
+        async for result in in_order_async(map(job, flows.plan_batches(ids, size)), concurrency):
+            done += len(result[0]) + len(result[1])
+            if progress is not None:
+                progress(done, len(ids))
+            yield result
 
     async def update_ticket(self, update: TicketUpdate) -> Ticket:
         """Apply a partial update and return the updated ticket (read back with TicketGet).

@@ -1,15 +1,17 @@
+# Generated from async_client.py by scripts/unasync.py: do not edit; change async_client.py and run
+# `python scripts/unasync.py`.
 """``OTOBOZnunySyncClient``: the blocking client on ``httpx.Client``, for scripts, cron jobs and notebooks.
 
-It has the same operations, arguments and return types as the async ``OTOBOZnunyClient`` and runs
-the same pure request builders, reply parsers, retry policy and flows; only sending differs.
-Bulk reads fetch their batches one after another.
+It has the same operations, arguments and return types as the async ``OTOBOZnunyClient`` and runs the
+same pure request builders, reply parsers, retry policy and flows; bulk reads run their batches in a
+thread pool of ``max_concurrency`` threads.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
@@ -32,6 +34,7 @@ from otobo_znuny.client.base import (
     sending,
     warn_if_insecure,
 )
+from otobo_znuny.client.concurrency import in_order_threads
 from otobo_znuny.client.engine import AuthState, RawReply, RenewSession, Send, Sleep, run_call
 from otobo_znuny.client.retry import RetryPolicy
 from otobo_znuny.config import ClientConfig
@@ -110,7 +113,7 @@ class OTOBOZnunySyncClient(ClientCore):
         self.close()
 
     def close(self) -> None:
-        """Close the underlying httpx client (also a passed-in one, like the async client)."""
+        """Close the underlying httpx client (also a passed-in one, as the original library did)."""
         self._http.close()
 
     def with_options(
@@ -291,12 +294,15 @@ class OTOBOZnunySyncClient(ClientCore):
         progress: ProgressCallback | None,
         options: GetOptions,
     ) -> Iterator[tuple[list[Ticket], dict[int, OTOBOZnunyError]]]:
-        """Batches in order, one TicketGet at a time (``max_concurrency`` is validated, not used)."""
-        size, _ = self._batch_plan(batch_size, max_concurrency)
+        """Batches in order, with at most ``max_concurrency`` TicketGet requests in flight."""
+        size, concurrency = self._batch_plan(batch_size, max_concurrency)
         get_options = self._get_options(options)
+
+        def job(batch: list[int]) -> Callable[[], tuple[list[Ticket], dict[int, OTOBOZnunyError]]]:
+            return lambda: self._flow(flows.fetch_batch(batch, lambda b: self._ticket_get_call(b, get_options)))
+
         done = 0
-        for batch in flows.plan_batches(ids, size):
-            result = self._flow(flows.fetch_batch(batch, lambda b: self._ticket_get_call(b, get_options)))
+        for result in in_order_threads(map(job, flows.plan_batches(ids, size)), concurrency):
             done += len(result[0]) + len(result[1])
             if progress is not None:
                 progress(done, len(ids))
@@ -339,8 +345,9 @@ class OTOBOZnunySyncClient(ClientCore):
         **options: Unpack[GetOptions],
     ) -> list[Ticket]:
         """Search, then fetch the matching tickets in batches (see ``iter_tickets``)."""
-        return list(
-            self.iter_tickets(
+        return [
+            ticket
+            for ticket in self.iter_tickets(
                 search,
                 on_error=on_error,
                 batch_size=batch_size,
@@ -348,7 +355,7 @@ class OTOBOZnunySyncClient(ClientCore):
                 progress=progress,
                 **options,
             )
-        )
+        ]
 
     def get_ticket_history(self, ticket_id: int) -> list[HistoryEntry]:
         """The ticket's history, oldest first (agents only).
