@@ -190,6 +190,9 @@ TICKET_ATTRIBUTES = (
 )
 """The ticket attributes that TicketCreate and TicketUpdate can set."""
 
+_CLEARABLE = frozenset(("customer_user", "customer_id"))
+"""The attributes TicketUpdate can clear (``None``); the server keeps the others set."""
+
 
 def _writable_articles(article: Article | None, articles: list[Article]) -> list[Article]:
     """``[article]`` or ``articles``, each checked for sending.
@@ -314,20 +317,8 @@ class TicketUpdate(DomainModel):
     @classmethod
     def _refuse_none(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            for key in (
-                "title",
-                "queue",
-                "state",
-                "priority",
-                "type",
-                "lock",
-                "owner",
-                "responsible",
-                "service",
-                "sla",
-                "pending_time",
-            ):
-                if key in data and data[key] is None:
+            for key in TICKET_ATTRIBUTES:
+                if key not in _CLEARABLE and key in data and data[key] is None:
                     raise ValueError(f"{key} cannot be cleared through the GenericInterface; leave it UNSET to keep it")
         return data
 
