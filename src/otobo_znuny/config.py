@@ -274,8 +274,8 @@ _TYPE_TO_OPERATION = {
 def routes_from_webservice(document: Any, *, source: str = "web service") -> dict[TicketOperation, Route]:
     """Extract ``{operation: Route}`` from a parsed web-service definition.
 
-    When two operations share a type (``TicketGet`` and ``TicketGetList``), the one whose route has a
-    ``:TicketID`` placeholder or whose name equals the type's operation wins.
+    When two operations share a type (``TicketGet`` and ``TicketGetList``), the one named like the type's
+    operation wins, then one whose route has a ``:TicketID`` placeholder, then the first by name.
 
     Raises:
         ConfigurationError: the document is not a web service with REST provider routes.
@@ -290,6 +290,7 @@ def routes_from_webservice(document: Any, *, source: str = "web service") -> dic
             "Provider.Transport.Config.RouteOperationMapping"
         ) from None
     routes: dict[TicketOperation, Route] = {}
+    preference: dict[TicketOperation, tuple[bool, bool]] = {}
     for name in sorted(operations or {}):
         op_type = (operations[name] or {}).get("Type")
         operation = _TYPE_TO_OPERATION.get(op_type or "")
@@ -299,9 +300,11 @@ def routes_from_webservice(document: Any, *, source: str = "web service") -> dic
         methods = entry.get("RequestMethod") or ["POST"]
         method = "POST" if "POST" in methods else str(methods[0]).upper()
         route = Route(path=str(entry.get("Route", "")), method=method)
-        current = routes.get(operation)
-        if current is None or name == operation.value:
+        # the operation named like its type wins, then a route naming the ticket (TicketGet over TicketGetList)
+        rank = (name == operation.value, "TicketID" in route.placeholders)
+        if operation not in routes or rank > preference[operation]:
             routes[operation] = route
+            preference[operation] = rank
     if not routes:
         raise ConfigurationError(f"{source}: no ticket or session operation has a route")
     return routes

@@ -28,6 +28,7 @@ and scrubbed of the secrets the client knows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +61,7 @@ __all__ = [
     "UnexpectedReplyError",
     "error_from_reply",
     "scrub",
+    "validation_message",
 ]
 
 SNIPPET_LENGTH = 200
@@ -73,10 +75,18 @@ def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
     return text
 
 
+# Values of these keys are credentials wherever they appear (JSON or a query string), including a
+# SessionID the client does not know yet (a SessionCreate reply that failed to parse).
+_SENSITIVE_VALUES = re.compile(
+    r'(?P<key>"?\b(?:SessionID|Password|UserPw|X-OTRS-Header-Password|X-OTRS-Header-SessionID)\b"?\s*[:=]\s*"?)'
+    r'(?P<value>[^"&\s,}]+)'
+)
+
+
 def snippet(body: bytes | str, secrets: Iterable[str | None] = ()) -> str:
     """A short, printable, secret-free excerpt of a reply body."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    text = scrub(text, secrets)
+    text = _SENSITIVE_VALUES.sub(lambda m: m.group("key") + "***", scrub(text, secrets))
     text = " ".join(text.split())
     if len(text) > SNIPPET_LENGTH:
         text = text[:SNIPPET_LENGTH] + "…"
@@ -103,6 +113,9 @@ class RequestValidationError(OTOBOZnunyError, ValueError):
         self.problem = problem
         super().__init__(f"{field}: {problem}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.field, self.problem))
+
 
 class TransportError(OTOBOZnunyError, httpx.TransportError):
     """No usable answer arrived. Also an ``httpx.TransportError`` so ``except httpx.HTTPError`` still works."""
@@ -117,7 +130,8 @@ class ConnectError(TransportError):
 
 
 class RequestTimeoutError(TransportError):
-    """The server did not answer in time (connect, read, write or pool timeout)."""
+    """A read (or SessionCreate) got no reply in time. Connect and pool timeouts are ``ConnectError``
+    (nothing was sent); a timeout of a write is ``OutcomeUnknownError``."""
 
 
 class OutcomeUnknownError(TransportError):
@@ -160,7 +174,7 @@ class ReplyTooLargeError(ResponseError):
 
 
 class UnexpectedReplyError(ResponseError):
-    """The reply was JSON, but not the shape this operation returns; ``problem`` says what was wrong."""
+    """The reply was JSON, but not the shape this operation returns; the message names the field."""
 
 
 class OTOBOError(OTOBOZnunyError):
@@ -197,14 +211,13 @@ class AuthenticationError(OTOBOError):
 
 
 class SessionExpiredError(AuthenticationError):
-    """The SessionID was refused and the client has no password to create a new session."""
+    """The SessionID was refused: the client has no password to create a new session, or the new
+    session was refused as well (``hint`` says which)."""
 
 
 class AccessDeniedError(OTOBOError):
     """No permission, or the ticket does not exist: the GenericInterface does not tell the two apart."""
 
-
-NotFoundOrDeniedError = AccessDeniedError
 
 
 class MissingParameterError(OTOBOError):
@@ -241,6 +254,9 @@ class BatchFetchError(OTOBOZnunyError):
         first = next(iter(self.failed.values()))
         super().__init__(f"{len(self.failed)} ticket(s) could not be fetched (IDs {ids}): {first}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.failed, self.tickets))
+
 
 # One table: the part of the ErrorCode after the dot -> exception class.
 _KIND_TO_ERROR: dict[str, type[OTOBOError]] = {
@@ -264,3 +280,15 @@ def error_from_reply(code: str, message: str, *, operation: str | None = None) -
     kind = code.rsplit(".", 1)[-1]
     cls = _KIND_TO_ERROR.get(kind, OTOBOError)
     return cls(code, message, operation=operation)
+
+
+def validation_message(error: Exception) -> str:
+    """One line for a pydantic ``ValidationError``: ``field: problem`` of its first error (without
+    pydantic's "Value error, " prefix); other exceptions give ``str(error)``."""
+    errors = getattr(error, "errors", None)
+    if not callable(errors):
+        return str(error)
+    first = errors(include_url=False)[0]
+    location = ".".join(str(part) for part in first.get("loc", ())) or "(model)"
+    message = str(first.get("msg", "")).removeprefix("Value error, ")
+    return f"{location}: {message}"

@@ -13,9 +13,11 @@ from typing_extensions import Self, Unpack
 
 from otobo_znuny.client import flows
 from otobo_znuny.client.base import (
+    DEFAULT_BATCH_SIZE,
     DEFAULT_LIMITS,
     DEFAULT_MAX_ATTACHMENT_BYTES,
     DEFAULT_MAX_BODY_CHARS,
+    DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_REPLY_BYTES,
     DEFAULT_TIMEOUT,
     ClientCore,
@@ -38,6 +40,7 @@ from otobo_znuny.models.session import SessionInfo
 from otobo_znuny.models.ticket import Attachment, Ticket, TicketCreate, TicketReference, TicketUpdate
 from otobo_znuny.operations.call import Call
 from otobo_znuny.operations.http import HttpRequest
+from otobo_znuny.wire.mapping import check_ticket_ids
 
 __all__ = ["OTOBOZnunyClient"]
 
@@ -76,8 +79,8 @@ class OTOBOZnunyClient(ClientCore):
         max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
         max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
         max_body_chars: int = DEFAULT_MAX_BODY_CHARS,
-        batch_size: int = 50,
-        max_concurrency: int = 4,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     ) -> None:
         super().__init__(
             config,
@@ -294,6 +297,8 @@ class OTOBOZnunyClient(ClientCore):
     ) -> AsyncIterator[tuple[list[Ticket], dict[int, OTOBOZnunyError]]]:
         """Batches in order, with at most ``max_concurrency`` TicketGet requests in flight."""
         size, concurrency = self._batch_plan(batch_size, max_concurrency)
+        if ids:
+            check_ticket_ids(ids)  # every ID before the first request, not batch by batch
         get_options = self._get_options(options)
 
         def job(batch: list[int]) -> Callable[[], Awaitable[tuple[list[Ticket], dict[int, OTOBOZnunyError]]]]:
@@ -330,7 +335,9 @@ class OTOBOZnunyClient(ClientCore):
     async def search_all_ticket_ids(self, search: TicketSearch, *, page_limit: int = 1000) -> list[int]:
         """Every matching ID, beyond the server's per-search limit, oldest first (see
         ``flows.search_all_ids`` for how windows on the creation time make this exact)."""
-        return await self._flow(flows.search_all_ids(search, self._search_call, page_limit=page_limit))
+        return await self._flow(
+            flows.search_all_ids(search, self._search_call, page_limit=page_limit, tz=self._config.timezone)
+        )
 
     async def search_and_get(
         self,
@@ -342,18 +349,20 @@ class OTOBOZnunyClient(ClientCore):
         progress: ProgressCallback | None = None,
         **options: Unpack[GetOptions],
     ) -> list[Ticket]:
-        """Search, then fetch the matching tickets in batches (see ``iter_tickets``)."""
-        return [
-            ticket
-            async for ticket in self.iter_tickets(
-                search,
-                on_error=on_error,
-                batch_size=batch_size,
-                max_concurrency=max_concurrency,
-                progress=progress,
-                **options,
-            )
-        ]
+        """Search, then fetch the matching tickets in batches, in search order (see ``get_tickets``).
+
+        Raises:
+            BatchFetchError: some tickets could not be fetched (``on_error="raise"``); it carries the rest.
+        """
+        self._check_bulk_options(batch_size, max_concurrency, options)
+        return await self.get_tickets(
+            await self.search_tickets(search),
+            on_error=on_error,
+            batch_size=batch_size,
+            max_concurrency=max_concurrency,
+            progress=progress,
+            **options,
+        )
 
     async def get_ticket_history(self, ticket_id: int) -> list[HistoryEntry]:
         """The ticket's history, oldest first (agents only).

@@ -17,7 +17,7 @@ from typing import Any, Literal, TypedDict
 import httpx
 
 from otobo_znuny.auth import BasicAuth, SessionAuth
-from otobo_znuny.client.engine import AuthState, RawReply, session_create_call_needed
+from otobo_znuny.client.engine import AuthState, RawReply, can_create_sessions
 from otobo_znuny.client.retry import RetryPolicy
 from otobo_znuny.config import ClientConfig, TicketOperation
 from otobo_znuny.errors import ConfigurationError, ReplyTooLargeError, RequestValidationError
@@ -253,7 +253,7 @@ class ClientCore:
         """
         if not isinstance(auth, (BasicAuth, SessionAuth)):
             raise TypeError(f"auth must be BasicAuth or SessionAuth, not {type(auth).__name__}")
-        can_create = session_create_call_needed(self._config)
+        can_create = can_create_sessions(self._config)
         if isinstance(auth, SessionAuth):
             self._auth = AuthState(auth=auth, use_session=True, session_id=auth.session_id.get_secret_value())
             return

@@ -40,8 +40,8 @@ __all__ = [
     "RenewSession",
     "Send",
     "Sleep",
+    "can_create_sessions",
     "run_call",
-    "session_create_call_needed",
 ]
 
 logger = logging.getLogger("otobo_znuny")
@@ -76,7 +76,7 @@ class Sleep:
 class RenewSession:
     """Action: make sure a session newer than ``stale`` exists; the result is its SessionID."""
 
-    stale: str | None
+    stale: str | None = field(repr=False)
 
 
 @dataclass
@@ -126,19 +126,17 @@ def _delivery(exc: httpx.HTTPError) -> Delivery:
 def _transport_error(exc: httpx.HTTPError, call: Call[Any], secrets: list[str]) -> TransportError:
     operation = call.operation.value
     detail = scrub(str(exc) or type(exc).__name__, secrets)
-    request = getattr(exc, "_request", None)
     if _delivery(exc) is Delivery.NOT_SENT:
-        return ConnectError(f"{operation}: could not connect: {detail}", operation=operation, request=request)
+        return ConnectError(f"{operation}: could not connect: {detail}", operation=operation)
     if call.write:
         return OutcomeUnknownError(
-            f"{operation}: the request may have reached the server, but no reply arrived ({detail}); "
+            f"{operation}: outcome unknown: the request may have reached the server, but no reply arrived ({detail}); "
             "it was not re-sent - check whether the change happened before trying again",
             operation=operation,
-            request=request,
         )
     if isinstance(exc, httpx.TimeoutException):
-        return RequestTimeoutError(f"{operation}: timed out: {detail}", operation=operation, request=request)
-    return TransportError(f"{operation}: connection failed: {detail}", operation=operation, request=request)
+        return RequestTimeoutError(f"{operation}: timed out: {detail}", operation=operation)
+    return TransportError(f"{operation}: connection failed: {detail}", operation=operation)
 
 
 def _secrets(state: AuthState, call: Call[Any]) -> list[str]:
@@ -245,6 +243,6 @@ def run_call(
             state.session_id = yield RenewSession(sent_session)
 
 
-def session_create_call_needed(config: ClientConfig) -> bool:
-    """True when the configuration can create sessions."""
+def can_create_sessions(config: ClientConfig) -> bool:
+    """True when the configuration has a SessionCreate route."""
     return TicketOperation.SESSION_CREATE in config.operation_url_map

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Generator, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Literal, TypeVar
 
 from otobo_znuny.errors import (
@@ -34,7 +34,6 @@ __all__ = [
     "get_one_ticket",
     "plan_batches",
     "search_all_ids",
-    "single",
     "write_then_read",
 ]
 
@@ -46,12 +45,6 @@ OnError = Literal["raise", "skip"]
 
 # Errors that mean "this batch contains an ID we may not read": the whole TicketGet fails for one ID.
 _BATCH_ID_ERRORS = (AccessDeniedError, TicketDataError, InvalidParameterError)
-
-
-def single(call: Call[T]) -> Flow[T]:
-    """A flow of exactly one call."""
-    result: T = yield call
-    return result
 
 
 def plan_batches(ticket_ids: Sequence[int], batch_size: int) -> list[list[int]]:
@@ -174,6 +167,7 @@ def search_all_ids(
     make_call: Any,
     *,
     page_limit: int,
+    tz: tzinfo = timezone.utc,
     now: datetime | None = None,
     start: datetime | None = None,
 ) -> Flow[list[int]]:
@@ -183,7 +177,8 @@ def search_all_ids(
     be truncated, so it is halved until each window is complete. Windows are disjoint at the
     server's one-second resolution ([a, m] and [m+1s, b]), so no ticket is returned twice, and
     together they cover the whole range, so none is missed. A one-second window that is still full
-    is re-read with a ten times larger limit. IDs come back oldest first.
+    is re-read with a ten times larger limit. IDs come back oldest first. Naive datetimes in the
+    ``created`` filter are read in ``tz``, the server's time zone, as everywhere else.
 
     Raises:
         RequestValidationError: the search sets ``sort_by``/``limit`` or a relative ``created``
@@ -191,7 +186,7 @@ def search_all_ids(
         UnexpectedReplyError: the server returned a ticket for two disjoint windows (it ignores the
             creation-time filters, and the walk would never end).
     """
-    if search.sort_by or search.order_by or search.limit is not None:
+    if search.sort_by or search.limit is not None:
         field = "limit" if search.limit is not None else "sort_by"
         raise RequestValidationError(field, "search_all orders by creation time and sets the limit itself")
     created = search.created
@@ -206,9 +201,9 @@ def search_all_ids(
         or (datetime(1970, 1, 2, tzinfo=timezone.utc))
     )
     if lower.tzinfo is None:
-        lower = lower.replace(tzinfo=timezone.utc)
+        lower = lower.replace(tzinfo=tz)
     if upper.tzinfo is None:
-        upper = upper.replace(tzinfo=timezone.utc)
+        upper = upper.replace(tzinfo=tz)
     lower = lower.replace(microsecond=0)
     upper = upper.replace(microsecond=0)
     ids: list[int] = []

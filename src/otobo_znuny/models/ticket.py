@@ -326,6 +326,8 @@ class TicketUpdate(DomainModel):
     def _check(self) -> TicketUpdate:
         if self.id is None and self.number is None:
             raise ValueError("TicketUpdate needs id or number")
+        if self.id is not None and self.number is not None:
+            raise ValueError("give id or number, not both (the server would use the number and ignore the id)")
         if self.id is not None and self.id <= 0:
             raise ValueError("id must be a positive integer")
         if self.customer_id is not UNSET and self.customer_user is UNSET:

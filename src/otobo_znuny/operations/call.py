@@ -32,3 +32,7 @@ class Call(Generic[T]):
     write: bool = False
     auth: AuthMode = "auto"
     path_params: dict[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        # params may hold a SessionID (SessionGet, SessionRemove) or customer data: names only
+        return f"Call({self.operation.value}, params={sorted(self.params)}, write={self.write}, auth={self.auth!r})"

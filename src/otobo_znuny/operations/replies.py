@@ -77,21 +77,17 @@ def check_http_reply(
     fault = _fault_string(body) if body else None
     text = snippet(body, secrets) if body else "(empty body)"
     kind = mime or "no content type"
-    detail = scrub_fault(fault, secrets) if fault else text
+    fault = snippet(fault, secrets) if fault else None
+    detail = fault or text
     raise ResponseError(
         f"{operation}: HTTP {status_code} with {kind} instead of GenericInterface JSON: {detail}",
         operation=operation,
         status_code=status_code,
         content_type=content_type,
         body_snippet=text,
-        fault=scrub_fault(fault, secrets) if fault else None,
+        fault=fault,
         retry_after=parse_retry_after(retry_after),
     )
-
-
-def scrub_fault(fault: str, secrets: Iterable[str | None]) -> str:
-    """A faultstring, secret-free and short."""
-    return snippet(fault, secrets)
 
 
 def _describe(error: ValidationError) -> str:

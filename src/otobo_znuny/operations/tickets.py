@@ -64,7 +64,7 @@ class TicketGetOptions:
         self.articles = articles
         self.article_limit = article_limit
         self.article_order = article_order
-        self.article_sender_types = tuple(article_sender_types)
+        self.article_sender_types = article_sender_types  # checked (a str is refused) when the call is built
         self.attachments = attachments
         self.attachment_contents = attachment_contents
         self.dynamic_fields = dynamic_fields
@@ -175,16 +175,7 @@ def ticket_history_get(ticket_id: int, tz: tzinfo) -> Call[list[HistoryEntry]]:
     Raises:
         RequestValidationError: the ID is not a positive integer.
     """
-    mapping.ticket_get_to_wire(
-        [ticket_id],
-        articles=False,
-        article_limit=None,
-        article_order="asc",
-        attachments=False,
-        attachment_contents=True,
-        dynamic_fields=False,
-        extended=False,
-    )  # the same ID validation as TicketGet
+    mapping.check_ticket_ids([ticket_id])
 
     def convert(reply: WsTicketHistoryReply) -> list[HistoryEntry]:
         return [

@@ -50,6 +50,7 @@ __all__ = [
     "article_to_wire",
     "attachment_from_wire",
     "attachment_to_wire",
+    "check_ticket_ids",
     "credentials_to_wire",
     "dynamic_fields_from_wire",
     "dynamic_fields_to_wire",
@@ -307,10 +308,10 @@ def ticket_update_to_wire(
         RequestValidationError: the update changes nothing, or a limit is exceeded.
     """
     wire: dict[str, Any] = {}
-    if update.number is not None:
-        wire["TicketNumber"] = update.number
-    else:
+    if update.id is not None:  # the ID is unambiguous; the server would let a TicketNumber win over it
         wire["TicketID"] = update.id
+    else:
+        wire["TicketNumber"] = update.number
     ticket = _ticket_attributes(update.changes(), tz)
     if ticket:
         wire["Ticket"] = ticket
@@ -326,6 +327,21 @@ def ticket_update_to_wire(
     return wire
 
 
+def check_ticket_ids(ticket_ids: Sequence[int]) -> list[int]:
+    """The IDs as a list, each checked.
+
+    Raises:
+        RequestValidationError: no IDs, or an ID that is not a positive integer.
+    """
+    ids = list(ticket_ids)
+    if not ids:
+        raise RequestValidationError("ticket_ids", "at least one ticket ID is required")
+    for ticket_id in ids:
+        if isinstance(ticket_id, bool) or not isinstance(ticket_id, int) or ticket_id <= 0:
+            raise RequestValidationError("ticket_id", f"ticket IDs are positive integers, got {ticket_id!r}")
+    return ids
+
+
 def ticket_get_to_wire(
     ticket_ids: Sequence[int],
     *,
@@ -337,23 +353,25 @@ def ticket_get_to_wire(
     dynamic_fields: bool,
     extended: bool,
     article_sender_types: Sequence[str] = (),
-    html_body_as_attachment: bool = False,
 ) -> dict[str, Any]:
     """TicketGet parameters for one or several IDs.
 
     Raises:
         RequestValidationError: an ID is not a positive integer, or the options contradict each other.
     """
-    ids = list(ticket_ids)
-    if not ids:
-        raise RequestValidationError("ticket_ids", "at least one ticket ID is required")
-    for ticket_id in ids:
-        if isinstance(ticket_id, bool) or not isinstance(ticket_id, int) or ticket_id <= 0:
-            raise RequestValidationError("ticket_id", f"ticket IDs are positive integers, got {ticket_id!r}")
+    ids = check_ticket_ids(ticket_ids)
     if attachments and not articles:
         raise RequestValidationError("attachments", "attachments=True needs articles=True")
-    if article_limit is not None and article_limit < 1:
-        raise RequestValidationError("article_limit", "must be at least 1")
+    if article_limit is not None and (
+        isinstance(article_limit, bool) or not isinstance(article_limit, int) or article_limit < 1
+    ):
+        raise RequestValidationError("article_limit", f"must be an integer of at least 1, got {article_limit!r}")
+    if isinstance(article_sender_types, str) or not all(isinstance(t, str) for t in article_sender_types):
+        raise RequestValidationError(
+            "article_sender_types", "give a list of sender types, e.g. ['customer'] (not a single string)"
+        )
+    if not isinstance(article_order, str):
+        raise RequestValidationError("article_order", f"must be 'asc' or 'desc', got {article_order!r}")
     order = article_order.upper()
     if order not in ("ASC", "DESC"):
         raise RequestValidationError("article_order", f"must be 'asc' or 'desc', got {article_order!r}")
@@ -375,8 +393,6 @@ def ticket_get_to_wire(
             wire["Attachments"] = 1
             if not attachment_contents:  # the server's default is 1
                 wire["GetAttachmentContents"] = 0
-        if html_body_as_attachment:
-            wire["HTMLBodyAsAttachment"] = 1
     return wire
 
 
