@@ -219,7 +219,6 @@ class AccessDeniedError(OTOBOError):
     """No permission, or the ticket does not exist: the GenericInterface does not tell the two apart."""
 
 
-
 class MissingParameterError(OTOBOError):
     """A required parameter was missing (``*.MissingParameter``, ``TicketUpdate.EmptyRequest``)."""
 

@@ -87,7 +87,7 @@ def assert_ticket_dict(ticket: Any) -> None:
     for article in ticket["articles"]:
         assert set(article) == _ARTICLE_KEYS
         assert article["id"] is None or isinstance(article["id"], str)
-    for key in ("created", "changed", "pending_until"):
+    for key in ("created", "changed", "pending_until", "read_back_error"):
         assert ticket[key] is None or isinstance(ticket[key], str)
     assert json.loads(json.dumps(ticket)) == ticket
 

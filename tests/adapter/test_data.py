@@ -23,6 +23,8 @@ _NAMING_KEYS = {"UserLogin", "Password", "SessionID", "TicketID", "TicketNumber"
 def flatten(request: dict[str, Any]) -> dict[str, Any]:
     """A recorded request body as an adapter data dict: the Ticket's fields at the top level."""
     data = {key: value for key, value in request.items() if key not in _NAMING_KEYS and key != "Ticket"}
+    if isinstance(data.get("DynamicField"), dict):  # the adapter takes the wire's objects only in a list
+        data["DynamicField"] = [data["DynamicField"]]
     return {**request.get("Ticket", {}), **data}
 
 
@@ -88,9 +90,31 @@ def test_the_documented_example_becomes_the_typed_update() -> None:
     assert (update.article.subject, update.article.is_visible_for_customer) == ("Triage", False)
 
 
-def test_customer_user_empty_clears_and_needs_no_customer_id() -> None:
-    assert update_wire({"CustomerUser": ""})["Ticket"] == {"CustomerUser": ""}
+@pytest.mark.parametrize("cleared", ["", None])
+def test_clearing_customer_user_needs_a_non_empty_customer_id(cleared: str | None) -> None:
+    # The server changes the customer only when CustomerUser or CustomerID is non-empty.
+    with pytest.raises(InvalidTicketDataError) as caught:
+        data_to_update(5, {"CustomerUser": cleared})
+    assert caught.value.field == "CustomerUser"
+    assert "non-empty CustomerID" in caught.value.problem
+    assert update_wire({"CustomerUser": cleared, "CustomerID": "ACME"})["Ticket"] == {
+        "CustomerUser": "",
+        "CustomerID": "ACME",
+    }
     assert data_to_update(5, {"CustomerUser": "carla", "CustomerID": "ACME"}).customer_id == "ACME"
+
+
+def test_a_dynamic_field_dict_is_always_name_to_value() -> None:
+    update = data_to_update(5, {"DynamicField": {"Name": "x", "Value": "y"}})
+    assert update.dynamic_fields == {"Name": "x", "Value": "y"}
+    listed = data_to_update(5, {"DynamicField": [{"Name": "OrderID", "Value": "A-1"}]})
+    assert listed.dynamic_fields == {"OrderID": "A-1"}
+
+
+def test_create_accepts_a_pending_state_without_pending_time() -> None:
+    # The server does not require PendingTime on create; only an update refuses it (see MALFORMED_UPDATES).
+    data = {"Title": "t", "Queue": "Raw", "CustomerUser": "carla", "Article": ARTICLE, "State": "pending reminder"}
+    assert data_to_create(data).state == IdName(name="pending reminder")
 
 
 def test_pending_time_forms() -> None:
@@ -149,8 +173,10 @@ MALFORMED_UPDATES: list[tuple[Any, str, str]] = [
     ({"State": "open", "StateID": 4}, "StateID", "give State or StateID, not both"),
     ({"Title": "   "}, "Title", "must not be empty"),
     ({"Title": "a\nb"}, "Title", "line breaks"),
-    ({"CustomerID": "ACME"}, "CustomerID", "needs CustomerUser"),
-    ({"State": "pending reminder"}, "PendingTime", "pending state"),
+    ({"CustomerID": "ACME"}, "CustomerID", "customer_id needs customer_user"),
+    ({"CustomerID": "", "CustomerUser": ""}, "CustomerID", "must not be empty"),
+    ({"State": "pending reminder"}, "State", "needs pending_time"),
+    ({"DynamicField": {"Name": "OrderID", "Value": {"x": 1}}}, "DynamicField.Value", "expected text"),
     ({"PendingTime": {"Diff": -5}}, "PendingTime.Diff", "negative"),
     ({"PendingTime": {"Diff": 5, "Hour": 1}}, "PendingTime", "Diff"),
     ({"PendingTime": {"Year": 2026, "Month": 2, "Day": 30, "Hour": 0, "Minute": 0}}, "PendingTime", "valid date"),
@@ -176,6 +202,8 @@ MALFORMED_UPDATES: list[tuple[Any, str, str]] = [
     ({"Article": {**ARTICLE, "CommunicationChannel": "Fax"}}, "Article.CommunicationChannel", "Internal, Email"),
     ({"Article": {**ARTICLE, "SenderType": "bot"}}, "Article.SenderType", "agent, customer, system"),
     ({"Article": {**ARTICLE, "IsVisibleForCustomer": "yes"}}, "Article.IsVisibleForCustomer", "1/0"),
+    ({"Article": {**ARTICLE, "IsVisibleForCustomer": 1.0}}, "Article.IsVisibleForCustomer", "1/0"),
+    ({"Article": {**ARTICLE, "ContentType": 5}}, "Article.ContentType", "MIME type"),
     ({"Article": {**ARTICLE, "TimeUnit": "a lot"}}, "Article.TimeUnit", "number"),
     ({"Article": {**ARTICLE, "TimeUnit": -1}}, "Article.TimeUnit", "negative"),
     ({"Article": {**ARTICLE, "ContentType": "plain"}}, "Article.ContentType", "type/subtype"),

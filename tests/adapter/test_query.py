@@ -225,6 +225,10 @@ MALFORMED: list[tuple[Any, str, str]] = [
     ({"DynamicField_OrderID": {"Equal": "x"}}, "DynamicField_OrderID.Equal", "did you mean 'Equals'"),
     ({"DynamicField_OrderID": {"GreaterThan": [1, 2]}}, "DynamicField_OrderID.GreaterThan", "list of values"),
     ({"DynamicField_OrderID": {"Empty": "maybe"}}, "DynamicField_OrderID.Empty", "1/0"),
+    ({"DynamicField_OrderID": {"Empty": 1.0}}, "DynamicField_OrderID.Empty", "1/0"),
+    ({"DynamicField_OrderID": {"Empty": 0.0}}, "DynamicField_OrderID.Empty", "1/0"),
+    ({"TicketCreateTimeNewerMinutes": -5}, "TicketCreateTimeNewerMinutes", "must not be negative"),
+    ({"TicketPendingTimeOlderMinutes": "-1"}, "TicketPendingTimeOlderMinutes", "must not be negative"),
     ({"DynamicField_OrderID": {"Like": 5.5}}, "DynamicField_OrderID.Like", "expected text"),
     ({"DynamicField": {"Equals": "x"}}, "DynamicField.Name", "missing"),
     ({"DynamicField": "OrderID"}, "DynamicField", "expected an object"),
@@ -240,9 +244,9 @@ MALFORMED: list[tuple[Any, str, str]] = [
         "appears twice",
     ),
     (
-        {"DynamicField": {"Name": "OrderID", "Equals": "x"}, "DynamicField_Tags": {"Equals": "vip"}},
-        "DynamicField_Tags",
-        "not both",
+        {"DynamicField": {"Name": "OrderID", "Equals": "x"}, "DynamicField_OrderID": {"Like": "y*"}},
+        "DynamicField_OrderID",
+        "appears twice",
     ),
     ({"Queues": ["Raw"], "QueueIDs": [2]}, "QueueIDs", "give Queues or QueueIDs, not both"),
     (
@@ -301,6 +305,20 @@ def test_minutes_and_dates_become_time_filters() -> None:
     assert wire["TicketCreateTimeOlderDate"] == "2026-01-02 03:04:05"
     assert wire["TicketChangeTimeNewerDate"] == "2026-01-02 01:04:05"  # converted to the server's zone
     assert wire["TicketEscalationTimeOlderMinutes"] == -30
+
+
+def test_the_two_dynamic_field_forms_may_be_mixed() -> None:
+    mixed = to_wire({"DynamicField": {"Name": "OrderID", "Equals": "x"}, "DynamicField_Tags": {"Equals": "vip"}})
+    assert mixed == {"DynamicField_OrderID": {"Equals": "x"}, "DynamicField_Tags": {"Equals": "vip"}}
+
+
+def test_flags_accept_exactly_booleans_ints_and_digit_strings() -> None:
+    for value, empty in ((True, True), (1, True), ("1", True), (False, False), (0, False), ("0", False)):
+        assert query_to_search({"DynamicField_OrderID": {"Empty": value}}).dynamic_fields[0].empty is empty
+
+
+def test_only_escalation_prefixes_take_negative_minutes() -> None:
+    assert to_wire({"TicketEscalationUpdateTimeNewerMinutes": -10}) == {"TicketEscalationUpdateTimeNewerMinutes": -10}
 
 
 def test_dynamic_field_conditions_in_both_forms_reach_the_wire() -> None:

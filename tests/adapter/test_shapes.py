@@ -79,6 +79,14 @@ def test_a_minimal_ticket_has_every_key_with_empty_values() -> None:
     assert json.loads(json.dumps(ticket)) == ticket
 
 
+def test_a_partial_ticket_exposes_its_read_back_error() -> None:
+    assert ticket_to_dict(Ticket(id=3, number="2026"))["read_back_error"] is None
+    partial = Ticket(id=3, number="2026", extra={"read_back_error": "TicketGet timed out"})
+    ticket = ticket_to_dict(partial)
+    assert ticket["read_back_error"] == "TicketGet timed out"
+    assert json.loads(json.dumps(ticket)) == ticket
+
+
 def test_times_keep_the_server_time_zone_offset() -> None:
     berlin = ZoneInfo("Europe/Berlin")
     ticket = ticket_to_dict(Ticket(id=1, number="1", created_at=datetime(2026, 7, 1, 12, 0, tzinfo=berlin)))

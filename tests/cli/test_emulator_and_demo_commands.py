@@ -32,6 +32,16 @@ def test_emulator_serve_calls_the_library(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert "http://0.0.0.0:9191/otrs/nph-genericinterface.pl" in result.stderr
 
 
+def test_emulator_serve_hint_is_runnable_as_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    from otobo_znuny.testing import EMULATOR_PASSWORD, EMULATOR_USER
+
+    monkeypatch.setattr(emulator_package, "serve", lambda **kwargs: None)
+    result = runner.invoke(app, ["emulator", "serve"])
+    hint = next(line for line in result.stderr.splitlines() if "try:" in line)
+    assert f"OTOBO_ZNUNY_USER={EMULATOR_USER} " in hint
+    assert f"OTOBO_ZNUNY_PASSWORD={EMULATOR_PASSWORD} " in hint
+
+
 def test_emulator_serve_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(emulator_package, "serve", lambda **kwargs: calls.append(kwargs))

@@ -167,3 +167,27 @@ def test_insecure_warns_once_in_one_line(cli: Cli, monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith("warning: TLS certificate verification is disabled")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_validation_error_is_one_line_without_pydantics_prefix() -> None:
+    from pydantic import BaseModel, ValidationError, field_validator
+
+    class Model(BaseModel):
+        name: str
+        size: int
+
+        @field_validator("name")
+        @classmethod
+        def _name(cls, value: str) -> str:
+            raise ValueError("is never good enough")
+
+    with pytest.raises(ValidationError) as caught:
+        Model(name="x", size="big")  # type: ignore[arg-type]
+    assert runner.error_line(caught.value, []) == "error: invalid Model: name: is never good enough"
+
+
+def test_the_layout_choices_are_one_enum_with_the_keys_of_layouts() -> None:
+    from otobo_znuny.cli import root, settings, webservice_cmd
+
+    assert {choice.value for choice in settings.LayoutName} == set(settings.LAYOUTS)
+    assert root.LayoutName is webservice_cmd.LayoutName is settings.LayoutName

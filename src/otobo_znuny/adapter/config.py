@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from otobo_znuny.adapter.base import SystemConfig
 from otobo_znuny.adapter.errors import AdapterConfigurationError
+from otobo_znuny.adapter.values import first_problem
 from otobo_znuny.auth import BasicAuth
 from otobo_znuny.config import ClientConfig, Route, ServerFlavor, TicketOperation
 
@@ -54,9 +55,8 @@ def _config_error(field: str, problem: str) -> PydanticCustomError:
 
 def _first_problem(error: ValidationError, default_field: str, *, named: bool = True) -> PydanticCustomError:
     """The first problem of a ``ClientConfig`` validation error, named by this model's field."""
-    first = error.errors()[0]
-    location = str(first["loc"][0]) if first["loc"] and named else ""
-    problem = str(first["msg"]).removeprefix("Value error, ")
+    loc, problem = first_problem(error)
+    location = str(loc[0]) if loc and named else ""
     return _config_error(_CLIENT_FIELDS.get(location, default_field), problem)
 
 

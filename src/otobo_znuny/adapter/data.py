@@ -7,7 +7,8 @@ turned into ``TicketUpdate``/``TicketCreate``.
 Keys are the fields of the server's ``Ticket`` object (``Title``, ``Queue``/``QueueID``, ``State``/
 ``StateID``, ``Priority``, ``Type``, ``Lock``, ``Owner``, ``Responsible``, ``Service``, ``SLA``,
 ``CustomerUser``, ``CustomerID``, ``PendingTime``) plus ``DynamicField`` (``{name: value}``, or the
-wire's list of ``{"Name", "Value"}``), ``Article`` and ``Attachment``. Anything else raises
+wire's list of ``{"Name", "Value"}`` objects; a dict is always ``{name: value}``), ``Article`` and
+``Attachment``. Anything else raises
 ``InvalidTicketDataError`` naming the key; nothing is silently dropped.
 """
 
@@ -23,7 +24,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from otobo_znuny.adapter.errors import InvalidTicketDataError
-from otobo_znuny.adapter.values import Checker, unknown_key_problem
+from otobo_znuny.adapter.values import Checker, first_problem, unknown_key_problem
 from otobo_znuny.models.base import IdName
 from otobo_znuny.models.ticket import Article, Attachment, TicketCreate, TicketUpdate
 
@@ -122,7 +123,6 @@ _REFUSED = {
 }
 _Model = TypeVar("_Model", TicketUpdate, TicketCreate)
 _PENDING_PARTS = ("Year", "Month", "Day", "Hour", "Minute")
-_DF_NAME = re.compile(r"^[A-Za-z0-9]+$")
 _MIME = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 _TIME_UNIT = re.compile(r"^\s*\d+([.,]\d+)?\s*$")
 
@@ -132,8 +132,10 @@ def data_to_update(
 ) -> TicketUpdate:
     """Check a data dict and build the ``TicketUpdate`` of ticket ``ticket_id``.
 
-    ``CustomerUser: ""`` clears the customer user; a ``DynamicField`` value ``""`` or ``None`` clears
-    the field. ``known_dynamic_fields``, when given, refuses other field names.
+    ``CustomerUser: ""`` (or ``None``) is accepted only together with a non-empty ``CustomerID``: the
+    server changes the customer only when one of the two is non-empty, so clearing the customer user
+    alone would do nothing. A ``DynamicField`` value ``""`` or ``None`` clears the field.
+    ``known_dynamic_fields``, when given, refuses other field names.
 
     Raises:
         InvalidTicketDataError: an unknown key, a malformed value, a contradictory combination, or
@@ -177,10 +179,7 @@ class _DataReader:
         self.sources: dict[str, str] = {}
 
     def _set(self, field: str, key: str, value: Any) -> None:
-        if field in self.sources:
-            _check.fail(key, f"give {self.sources[field]} or {key}, not both")
-        self.sources[field] = key
-        self.values[field] = value
+        _check.set_once(self.values, self.sources, field, key, value)
 
     def read(self, data: Mapping[str, Any]) -> dict[str, Any]:
         _check.mapping(data, "data")
@@ -209,13 +208,12 @@ class _DataReader:
         return self.values
 
     def _text_field(self, key: str, value: Any) -> str | None:
-        if key == "CustomerUser" and not self.create and value in ("", None):
-            return None  # clears the customer user
+        if key == "CustomerUser" and not self.create and (value is None or value == ""):
+            return None  # clears the customer user; _check_combinations needs a CustomerID with it
         return _check.text(value, key)
 
     def _dynamic_fields(self, value: Any) -> dict[str, Any]:
-        if isinstance(value, Mapping) and set(value) == {"Name", "Value"}:
-            value = [value]  # the wire's single {"Name", "Value"} object
+        # A dict is always {name: value}; the wire's {"Name", "Value"} objects only come in a list.
         pairs: list[tuple[str, str, Any]] = []
         if isinstance(value, Mapping):
             pairs = [(f"DynamicField.{name}", name, item) for name, item in value.items()]
@@ -231,13 +229,7 @@ class _DataReader:
             _check.fail("DynamicField", "empty; leave the key out instead")
         fields: dict[str, Any] = {}
         for where, name, item in pairs:
-            name = _check.text(name, where)
-            if not _DF_NAME.match(name):
-                _check.fail(where, f"dynamic field names are letters and digits only, got {name!r}")
-            if self.known_fields is not None and name not in self.known_fields:
-                _check.fail(
-                    where, f"unknown dynamic field {name!r}; known fields: {', '.join(sorted(self.known_fields))}"
-                )
+            name = _check.dynamic_field_name(name, where, self.known_fields)
             if name in fields:
                 _check.fail(where, f"dynamic field {name!r} is given twice")
             fields[name] = _field_value(item, where)
@@ -257,31 +249,26 @@ class _DataReader:
         self.values["article"] = article.model_copy(update={"attachments": attachments})
 
     def _check_combinations(self) -> None:
+        # customer_id without customer_user and a pending state without pending_time are refused by
+        # TicketUpdate's own validators (build() names the key).
         values = self.values
-        if not self.create and "customer_id" in values and "customer_user" not in values:
+        if "customer_user" in values and values["customer_user"] is None and not values.get("customer_id"):
             _check.fail(
-                "CustomerID", "needs CustomerUser in the same update (the server would clear the customer user)"
+                "CustomerUser",
+                "clearing it needs a non-empty CustomerID in the same update "
+                "(the server changes the customer only when CustomerUser or CustomerID is non-empty)",
             )
-        state = values.get("state")
-        if (
-            not self.create
-            and isinstance(state, IdName)
-            and state.name is not None
-            and state.name.lower().startswith("pending")
-            and "pending_time" not in values
-        ):
-            _check.fail("PendingTime", f"required with the pending state {state.name!r}")
 
     def build(self, model: type[_Model], values: dict[str, Any]) -> _Model:
         try:
             return model(**values)
         except ValidationError as error:
-            first = error.errors()[0]
-            location = first["loc"]
-            field = self.sources.get(str(location[0]), "data") if location else "data"
-            if location and location[0] == "article" and len(location) > 1:
+            location, problem = first_problem(error)
+            if not location:  # a model-level check: its message starts with the field it is about
+                location = (problem.split(" ", 1)[0],)
+            field = self.sources.get(str(location[0]), "data")
+            if location[0] == "article" and len(location) > 1:
                 field = f"Article.{_ARTICLE_NAMES.get(str(location[1]), location[1])}"
-            problem = str(first["msg"]).removeprefix("Value error, ")
             raise InvalidTicketDataError(field, problem) from None
 
 
@@ -327,9 +314,12 @@ def _article(value: Any) -> Article:
     for key, item in spec.items():
         where = f"Article.{key}"
         if key in _ARTICLE_TEXTS:
-            arguments[_ARTICLE_TEXTS[key]] = _check.text(item, where)
+            text = _check.text(item, where)
             if key == "ContentType":
-                _mime_type(item.split(";", 1)[0], where)
+                if not isinstance(item, str):
+                    _check.fail(where, f"expected a MIME type like 'text/plain' (text), got {item!r}")
+                _mime_type(text.split(";", 1)[0], where)
+            arguments[_ARTICLE_TEXTS[key]] = text
         elif key in _ARTICLE_CHOICES:
             field, allowed = _ARTICLE_CHOICES[key]
             arguments[field] = _check.choice(item, where, allowed)
@@ -354,9 +344,8 @@ def _article(value: Any) -> Article:
     try:
         return Article(**arguments)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = _ARTICLE_NAMES.get(str(first["loc"][0]), str(first["loc"][0])) if first["loc"] else ""
-        problem = str(first["msg"]).removeprefix("Value error, ")
+        location, problem = first_problem(error)
+        field = _ARTICLE_NAMES.get(str(location[0]), str(location[0])) if location else ""
         raise InvalidTicketDataError(f"Article.{field}" if field else "Article", problem) from None
 
 
@@ -403,9 +392,8 @@ def _attachment(value: Any, where: str) -> Attachment:
     try:
         return Attachment(**arguments)
     except ValidationError as error:
-        first = error.errors()[0]
-        key = _ATTACHMENT_NAMES.get(str(first["loc"][0]), "Content") if first["loc"] else "Content"
-        problem = str(first["msg"]).removeprefix("Value error, ")
+        location, problem = first_problem(error)
+        key = _ATTACHMENT_NAMES.get(str(location[0]), "Content") if location else "Content"
         raise InvalidTicketDataError(f"{where}.{key}", problem) from None
 
 

@@ -7,7 +7,6 @@ One client and one session are created on first use and reused until ``aclose()`
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +17,7 @@ from otobo_znuny.adapter.config import OTOBOAdapterConfig
 from otobo_znuny.adapter.data import data_to_create, data_to_update
 from otobo_znuny.adapter.query import query_to_search
 from otobo_znuny.adapter.shapes import TicketDict, ticket_to_dict
+from otobo_znuny.adapter.values import Checker
 from otobo_znuny.client.async_client import OTOBOZnunyClient
 from otobo_znuny.errors import AccessDeniedError, RequestValidationError, UnexpectedReplyError
 
@@ -25,16 +25,12 @@ __all__ = ["OTOBOAdapter", "OTOBOZnunyAdapter", "ZnunyAdapter"]
 
 logger = logging.getLogger("otobo_znuny.adapter")
 
-_TICKET_ID = re.compile(r"^\s*[1-9]\d*\s*$")
+_IDS = Checker(RequestValidationError)
 
 
 def _ticket_id(value: str | int) -> int:
     """Raises ``RequestValidationError`` unless ``value`` is a positive integer (or its digits)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    if isinstance(value, str) and _TICKET_ID.match(value):
-        return int(value)
-    raise RequestValidationError("ticket_id", f"OTOBO/Znuny ticket IDs are positive integers, got {value!r}")
+    return _IDS.positive_int(value, "ticket_id")
 
 
 class OTOBOAdapter(TicketSystemAdapter):

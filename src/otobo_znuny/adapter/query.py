@@ -20,7 +20,7 @@ from typing import Any, get_args
 from pydantic import ValidationError
 
 from otobo_znuny.adapter.errors import InvalidQueryError
-from otobo_znuny.adapter.values import Checker, unknown_key_problem
+from otobo_znuny.adapter.values import Checker, first_problem, unknown_key_problem
 from otobo_znuny.models.base import IdName
 from otobo_znuny.models.search import SortOrder, StateType, TicketSearch, TimeFilter
 
@@ -98,17 +98,17 @@ _DF_OPERATORS = {
     "SmallerThanEquals": "smaller_than_equals",
     "Empty": "empty",
 }
-_OTHER_KEYS = {
-    "TicketID": "ticket_ids",
-    "StateType": "state_types",
-    "UseSubQueues": "use_sub_queues",
-    "ContentSearch": "content_search",
-    "SearchInArchive": "search_in_archive",
-    "SortBy": "sort_by",
-    "OrderBy": "order_by",
-    "Limit": "limit",
-    "DynamicField": "dynamic_fields",
-}
+_OTHER_KEYS = (
+    "TicketID",
+    "StateType",
+    "UseSubQueues",
+    "ContentSearch",
+    "SearchInArchive",
+    "SortBy",
+    "OrderBy",
+    "Limit",
+    "DynamicField",
+)
 
 QUERY_KEYS: frozenset[str] = frozenset((*_NAME_OR_ID_LISTS, *_TEXT_LISTS, *_TEXTS, *_TIME_KEYS, *_OTHER_KEYS))
 """Every accepted key, besides ``DynamicField_<Name>``."""
@@ -131,7 +131,6 @@ _LEGACY_TIME = re.compile(
     r"(Point|PointFormat|PointStart|Start(Day|Month|Year)|Stop(Day|Month|Year))$"
 )
 _CREDENTIAL_KEYS = ("UserLogin", "CustomerUserLogin", "Password", "SessionID", "TwoFactorToken")
-_DF_NAME = re.compile(r"^[A-Za-z0-9]+$")
 _HINTS = {
     "Body": "MIMEBase_Body",
     "Subject": "MIMEBase_Subject",
@@ -192,13 +191,9 @@ class _SearchBuilder:
         self.sources: dict[str, str] = {}  # TicketSearch field -> query key
         self.times: dict[str, dict[str, tuple[str, datetime | timedelta]]] = {}  # prefix -> bound -> (key, point)
         self.field_filters: list[tuple[str, dict[str, Any]]] = []  # (query key, filter arguments)
-        self.df_forms: set[str] = set()
 
     def _set(self, field: str, key: str, value: Any) -> None:
-        if field in self.sources:
-            _check.fail(key, f"give {self.sources[field]} or {key}, not both")
-        self.sources[field] = key
-        self.values[field] = value
+        _check.set_once(self.values, self.sources, field, key, value)
 
     def add(self, key: str, value: Any) -> None:
         if key in _NAME_OR_ID_LISTS:
@@ -268,7 +263,10 @@ class _SearchBuilder:
     def _time(self, key: str, value: Any) -> None:
         prefix, suffix = _TIME_KEYS[key]
         if suffix.endswith("Minutes"):
-            point: datetime | timedelta = timedelta(minutes=_check.integer(value, key))
+            minutes = _check.integer(value, key)
+            if minutes < 0 and not prefix.startswith("TicketEscalation"):
+                _check.fail(key, "must not be negative (only the TicketEscalation* prefixes look into the future)")
+            point: datetime | timedelta = timedelta(minutes=minutes)
         else:
             point = _check.server_time(value, key)
         bound = "newer_than" if suffix.startswith("Newer") else "older_than"
@@ -288,33 +286,17 @@ class _SearchBuilder:
             if "Name" not in spec:
                 _check.fail(f"{key}.Name", "missing: name the dynamic field to search")
             name = self._field_name(spec.pop("Name"), f"{key}.Name")
-            self._field_filter("new", key, name, spec)
+            self._field_filter(key, name, spec)
 
     def _dynamic_field_legacy(self, key: str, value: Any) -> None:
         name = self._field_name(key[len("DynamicField_") :], key)
-        self._field_filter("legacy", key, name, dict(_check.mapping(value, key)))
+        self._field_filter(key, name, dict(_check.mapping(value, key)))
 
     def _field_name(self, value: Any, key: str) -> str:
-        name = _check.text(value, key)
-        if not _DF_NAME.match(name):
-            _check.fail(key, f"dynamic field names are letters and digits only, got {name!r}")
-        if self.known_fields is not None and name not in self.known_fields:
-            known = ", ".join(sorted(self.known_fields)) or "none"
-            _check.fail(
-                key,
-                f"unknown dynamic field {name!r} (the server would ignore the condition and match every "
-                f"ticket); known fields: {known}",
-            )
-        return name
+        why = " (the server would ignore the condition and match every ticket)"
+        return _check.dynamic_field_name(value, key, self.known_fields, why)
 
-    def _field_filter(self, form: str, key: str, name: str, spec: dict[str, Any]) -> None:
-        self.df_forms.add(form)
-        if len(self.df_forms) > 1:
-            _check.fail(
-                key,
-                "give DynamicField or DynamicField_<Name> keys, not both "
-                "(the server ignores DynamicField_<Name> when DynamicField is present)",
-            )
+    def _field_filter(self, key: str, name: str, spec: dict[str, Any]) -> None:
         if not spec:
             _check.fail(key, f"needs an operator: {', '.join(_DF_OPERATORS)}")
         arguments: dict[str, Any] = {"field_name": name}
@@ -354,12 +336,10 @@ class _SearchBuilder:
         try:
             return TicketSearch(**values)
         except ValidationError as error:
-            first = error.errors()[0]
-            location = first["loc"]
+            location, problem = first_problem(error)
             field = self.sources.get(str(location[0]), "query") if location else "query"
             if location and location[0] == "dynamic_fields" and len(location) > 1:
                 field = self.field_filters[int(location[1])][0]
-            problem = str(first["msg"]).removeprefix("Value error, ")
             raise InvalidQueryError(field, problem) from None
 
     def _check_combinations(self) -> None:

@@ -67,7 +67,9 @@ class TicketDict(TypedDict):
 
     ``created``/``changed``/``pending_until`` are ISO 8601 with offset; ``dynamic_fields`` maps a
     field name to its value (text, number, list for multi-value fields, None when empty);
-    ``articles`` are oldest first.
+    ``articles`` are oldest first. ``read_back_error`` is None normally; after an update or create
+    that succeeded but whose ticket could not be read back, it says why, and the rest of the dict
+    holds only what was known (the ID, the number...): fetch the ticket again for the full state.
     """
 
     id: str
@@ -89,6 +91,7 @@ class TicketDict(TypedDict):
     pending_until: str | None
     dynamic_fields: dict[str, Any]
     articles: list[ArticleDict]
+    read_back_error: str | None
 
 
 def _ref(value: IdName | None) -> NamedRefDict | None:
@@ -140,4 +143,10 @@ def ticket_to_dict(ticket: Ticket) -> TicketDict:
         "pending_until": _time(ticket.pending_until),
         "dynamic_fields": dict(ticket.dynamic_fields),
         "articles": [_article(article) for article in ticket.articles],
+        "read_back_error": _read_back_error(ticket),
     }
+
+
+def _read_back_error(ticket: Ticket) -> str | None:
+    error = (ticket.extra or {}).get("read_back_error")
+    return None if error is None else str(error)

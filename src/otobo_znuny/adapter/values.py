@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from typing import Any, NoReturn
 
-from otobo_znuny.errors import RequestValidationError
+from pydantic import ValidationError
 
-__all__ = ["Checker", "unknown_key_problem"]
+from otobo_znuny.errors import RequestValidationError, validation_message
+
+__all__ = ["Checker", "first_problem", "unknown_key_problem"]
 
 _DIGITS = re.compile(r"^\s*\d+\s*$")
+_DF_NAME = re.compile(r"^[A-Za-z0-9]+$")
 _SERVER_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 
 
@@ -31,6 +34,13 @@ def unknown_key_problem(key: str, known: Iterable[str], hints: Mapping[str, str]
         suggestion = close[0] if close else None
     hint = f"; did you mean {suggestion!r}?" if suggestion else ""
     return f"unknown {what}{hint}"
+
+
+def first_problem(error: ValidationError) -> tuple[tuple[str | int, ...], str]:
+    """The location and the message (without the location) of a model's first validation error."""
+    location = tuple(error.errors(include_url=False)[0]["loc"])
+    _, _, problem = validation_message(error).partition(": ")
+    return location, problem
 
 
 class Checker:
@@ -108,12 +118,31 @@ class Checker:
         self.fail(field, f"expected an integer, got {value!r}")
 
     def flag(self, value: Any, field: str) -> bool:
-        """``True``/``False``, ``1``/``0`` or ``"1"``/``"0"``."""
+        """``True``/``False``, the integers ``1``/``0`` or the strings ``"1"``/``"0"``; anything else,
+        a float such as ``1.0`` included, is refused."""
         if isinstance(value, bool):
             return value
-        if value in (0, 1, "0", "1"):
+        if (type(value) is int and value in (0, 1)) or (isinstance(value, str) and value in ("0", "1")):
             return str(value) == "1"
         self.fail(field, f"expected 1/0 or true/false, got {value!r}")
+
+    def dynamic_field_name(self, value: Any, field: str, known: Collection[str] | None, why: str = "") -> str:
+        """A dynamic-field name: letters and digits, and one of ``known`` when that is given (``why``
+        is added to the "unknown" message)."""
+        name = self.text(value, field)
+        if not _DF_NAME.match(name):
+            self.fail(field, f"dynamic field names are letters and digits only, got {name!r}")
+        if known is not None and name not in known:
+            self.fail(field, f"unknown dynamic field {name!r}{why}; known fields: {', '.join(sorted(known)) or 'none'}")
+        return name
+
+    def set_once(self, values: dict[str, Any], sources: dict[str, str], field: str, key: str, value: Any) -> None:
+        """``values[field] = value``, remembering in ``sources`` that ``key`` set it; a second key for
+        the same field is refused."""
+        if field in sources:
+            self.fail(key, f"give {sources[field]} or {key}, not both")
+        sources[field] = key
+        values[field] = value
 
     def choice(self, value: Any, field: str, allowed: Iterable[str]) -> str:
         """One of ``allowed`` (exact spelling)."""

@@ -28,6 +28,7 @@ def serve_command(
     """Serve the emulator until Ctrl-C (web services GenericTicket and GenericTicketConnectorREST)."""
     from otobo_znuny import emulator
     from otobo_znuny.emulator.seeds import SEEDS
+    from otobo_znuny.testing import EMULATOR_PASSWORD, EMULATOR_USER
 
     with reporting_errors([]):
         if seed not in SEEDS:
@@ -35,7 +36,8 @@ def serve_command(
         base_url = f"http://{host}:{port}/otrs/nph-genericinterface.pl"
         sys.stderr.write(
             f"emulator (seed {seed}) at {base_url}\n"
-            f"  try: OTOBO_ZNUNY_BASE_URL={base_url} OTOBO_ZNUNY_USER=api-agent otobo-znuny ticket search\n"
+            f"  try: OTOBO_ZNUNY_BASE_URL={base_url} OTOBO_ZNUNY_USER={EMULATOR_USER} "
+            f"OTOBO_ZNUNY_PASSWORD={EMULATOR_PASSWORD} otobo-znuny ticket search\n"
             "  web services: GenericTicket (--layout post), GenericTicketConnectorREST (--layout rest); "
             "Ctrl-C stops\n"
         )

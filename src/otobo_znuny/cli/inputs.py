@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
-from otobo_znuny.errors import RequestValidationError
+from otobo_znuny.errors import RequestValidationError, validation_message
 from otobo_znuny.models import Attachment, DynamicFieldFilter, SortField, TicketSearch, TimeFilter
 
 __all__ = [
@@ -93,15 +93,8 @@ def dynamic_field_filters(items: Sequence[str], option: str = "--df") -> list[Dy
                 )
             )
         except ValueError as exc:
-            raise RequestValidationError(option, f"{name!r}: {_first_line(exc)}") from None
+            raise RequestValidationError(option, f"{name!r}: {validation_message(exc)}") from None
     return filters
-
-
-def _first_line(error: ValueError) -> str:
-    errors = getattr(error, "errors", None)
-    if callable(errors):
-        return "; ".join(str(detail["msg"]) for detail in errors(include_input=False, include_url=False))
-    return str(error)
 
 
 def parse_duration(text: str, option: str) -> timedelta:
@@ -157,6 +150,10 @@ def sort_field(text: str) -> SortField | str:
     return text.strip()
 
 
+@overload
+def read_body(body: str | None, body_file: Path | None, *, required: Literal[True]) -> str: ...
+@overload
+def read_body(body: str | None, body_file: Path | None, *, required: bool) -> str | None: ...
 def read_body(body: str | None, body_file: Path | None, *, required: bool) -> str | None:
     """The article body from ``--body`` or ``--body-file`` (``-`` reads stdin).
 

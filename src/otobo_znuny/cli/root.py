@@ -6,7 +6,6 @@ otobo-znuny [--base-url URL --user LOGIN ...] ticket get 12 13 --output json
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
@@ -14,7 +13,7 @@ import typer
 from otobo_znuny import __version__
 from otobo_znuny.cli.emulator_cmd import emulator_app
 from otobo_znuny.cli.runner import client_command, reporting_errors
-from otobo_znuny.cli.settings import ENV_NAMES, PROFILE_ENV, ConnectionOptions
+from otobo_znuny.cli.settings import ENV_NAMES, PROFILE_ENV, ConnectionOptions, LayoutName
 from otobo_znuny.cli.ticket_cmd import ticket_app
 from otobo_znuny.cli.webservice_cmd import webservice_app
 from otobo_znuny.config import ServerFlavor
@@ -37,13 +36,6 @@ app.add_typer(ticket_app, name="ticket")
 app.add_typer(session_app, name="session")
 app.add_typer(webservice_app, name="webservice")
 app.add_typer(emulator_app, name="emulator")
-
-
-class LayoutOption(str, Enum):
-    """``--layout`` choices."""
-
-    POST = "post"
-    REST = "rest"
 
 
 def _show_version(value: bool) -> None:
@@ -87,7 +79,7 @@ def root(
         Optional[str], typer.Option("--profile", help=f"Profile from the config file (env {PROFILE_ENV}).")
     ] = None,
     layout: Annotated[
-        Optional[LayoutOption],
+        Optional[LayoutName],
         typer.Option(
             "--layout", help=f"post (GenericTicket) or rest (GenericTicketConnectorREST) (env {ENV_NAMES['layout']})."
         ),

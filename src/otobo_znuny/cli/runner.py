@@ -19,11 +19,10 @@ from typing import TypeVar
 import pydantic
 import typer
 
-from otobo_znuny.auth import BasicAuth
 from otobo_znuny.cli.exit_codes import ExitCode, exit_code_for
 from otobo_znuny.cli.settings import ConnectionOptions, ConnectionSettings, emulator_http_client, resolve_settings
 from otobo_znuny.client.async_client import OTOBOZnunyClient
-from otobo_znuny.errors import scrub
+from otobo_znuny.errors import scrub, validation_message
 
 __all__ = [
     "ClientCommand",
@@ -42,11 +41,7 @@ ClientAction = Callable[[OTOBOZnunyClient], Awaitable[T]]
 def error_line(error: BaseException, secrets: list[str]) -> str:
     """One line naming the cause, with every secret replaced by ``***``."""
     if isinstance(error, pydantic.ValidationError):
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in detail['loc']) or 'value'}: {detail['msg']}"
-            for detail in error.errors(include_input=False, include_url=False)
-        )
-        detail = f"invalid {error.title}: {problems}"
+        detail = f"invalid {error.title}: {validation_message(error)}"
     elif isinstance(error, KeyboardInterrupt):
         detail = "interrupted"
     elif exit_code_for(error) is ExitCode.INTERNAL_ERROR:
@@ -104,7 +99,6 @@ def connection_options(ctx: typer.Context) -> ConnectionOptions:
 async def _run(settings: ConnectionSettings, action: ClientAction[T], secrets: list[str]) -> T:
     # One-shot commands send the password with each request instead of creating a session that
     # would linger on the server; a given SessionID (--session-id) is used as is.
-    use_session = None if not isinstance(settings.auth, BasicAuth) else False
     http = emulator_http_client(settings)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -113,7 +107,7 @@ async def _run(settings: ConnectionSettings, action: ClientAction[T], secrets: l
         sys.stderr.write(f"warning: {warning.message}\n")
     async with base:
         client = base if settings.retries is None else base.with_options(max_retries=settings.retries)
-        client.login(settings.auth, use_session=use_session)
+        client.login(settings.auth, use_session=False)
         try:
             return await action(client)
         finally:

@@ -33,6 +33,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,7 @@ import pydantic
 
 from otobo_znuny.auth import BasicAuth, SessionAuth
 from otobo_znuny.config import ClientConfig, ServerFlavor
-from otobo_znuny.errors import ConfigurationError
+from otobo_znuny.errors import ConfigurationError, validation_message
 
 if TYPE_CHECKING:
     from otobo_znuny.emulator import Emulator
@@ -54,6 +55,7 @@ __all__ = [
     "PROFILE_ENV",
     "ConnectionOptions",
     "ConnectionSettings",
+    "LayoutName",
     "config_path",
     "emulator_http_client",
     "load_emulator",
@@ -77,7 +79,16 @@ ENV_NAMES = {
     "insecure": "OTOBO_ZNUNY_INSECURE",
 }
 PROFILE_KEYS = frozenset(ENV_NAMES) - {"session_id"}
-LAYOUTS = {"post": ClientConfig.generic_ticket, "rest": ClientConfig.rest_connector}
+
+
+class LayoutName(str, Enum):
+    """The ``--layout`` choices: the keys of ``LAYOUTS``."""
+
+    POST = "post"
+    REST = "rest"
+
+
+LAYOUTS = {LayoutName.POST.value: ClientConfig.generic_ticket, LayoutName.REST.value: ClientConfig.rest_connector}
 """``post``: the GenericTicket layout (every operation POST /<Operation>); ``rest``: GenericTicketConnectorREST."""
 
 PromptFunction = Callable[[str], str]
@@ -237,12 +248,6 @@ def _emulator_defaults(seed: str) -> dict[str, Any]:
     return {"base_url": EMULATOR_BASE_URL, "user": EMULATOR_USER, "password": EMULATOR_PASSWORD}
 
 
-def _first_message(error: pydantic.ValidationError) -> str:
-    # include_input=False: the offending value may be a password.
-    details = error.errors(include_input=False, include_url=False)
-    return "; ".join(str(detail["msg"]) for detail in details) or "invalid value"
-
-
 def _build_config(levels: _Levels) -> ClientConfig:
     base_url = levels.pick("base_url")
     if base_url is None:
@@ -270,7 +275,7 @@ def _build_config(levels: _Levels) -> ClientConfig:
         return LAYOUTS[layout.value](base_url.value, **options)
     except pydantic.ValidationError as exc:
         sources = ", ".join(v.source for v in (base_url, webservice, timezone) if v is not None)
-        raise ConfigurationError(f"invalid connection settings ({sources}): {_first_message(exc)}") from None
+        raise ConfigurationError(f"invalid connection settings ({sources}): {validation_message(exc)}") from None
 
 
 def _build_auth(levels: _Levels, prompt: PromptFunction | None) -> BasicAuth | SessionAuth:
@@ -301,7 +306,7 @@ def _build_auth(levels: _Levels, prompt: PromptFunction | None) -> BasicAuth | S
     try:
         return BasicAuth.model_validate({kind: login, "password": secret})
     except pydantic.ValidationError as exc:
-        raise ConfigurationError(f"invalid login: {_first_message(exc)}") from None
+        raise ConfigurationError(f"invalid login: {validation_message(exc)}") from None
 
 
 def resolve_settings(

@@ -375,7 +375,7 @@ def note_command(
     """Add a note (an article) to a ticket; prints the ticket reference with the new article ID."""
     with client_command(ctx) as command:
         columns = parse_fields(fields, TicketReference)
-        text = read_body(body, body_file, required=True) or ""
+        text = read_body(body, body_file, required=True)
         attachments = load_attachments(attach or [])
         reference = command.run(
             lambda client: client.add_note(

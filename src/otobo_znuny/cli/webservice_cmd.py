@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from otobo_znuny.cli.runner import hidden_prompt, reporting_errors, stdin_is_interactive
+from otobo_znuny.cli.settings import LayoutName
 from otobo_znuny.cli.webservice import (
     AgentSpec,
     parse_groups,
@@ -29,15 +29,8 @@ AGENT_PASSWORD_ENV = "OTOBO_ZNUNY_AGENT_PASSWORD"
 webservice_app = typer.Typer(help="Create the GenericInterface web service on a Znuny/OTOBO server.")
 
 
-class LayoutChoice(str, Enum):
-    """Route layouts: ``post`` (every operation ``POST /<Operation>``) or ``rest`` (REST routes)."""
-
-    POST = "post"
-    REST = "rest"
-
-
 NameOption = Annotated[str, typer.Option("--name", help="Web-service name (the URL's /Webservice/<NAME>).")]
-LayoutOption = Annotated[LayoutChoice, typer.Option("--layout", help="post or rest; use the same with --layout later.")]
+LayoutOption = Annotated[LayoutName, typer.Option("--layout", help="post or rest; use the same with --layout later.")]
 OperationsOption = Annotated[
     Optional[str],
     typer.Option("--operations", help="Comma-separated, e.g. TicketCreate,TicketGet (default: all of the layout)."),
@@ -47,7 +40,7 @@ OperationsOption = Annotated[
 @webservice_app.command("render")
 def render_command(
     name: NameOption,
-    layout: LayoutOption = LayoutChoice.POST,
+    layout: LayoutOption = LayoutName.POST,
     operations: OperationsOption = None,
     out: Annotated[
         Optional[Path], typer.Option("--out", metavar="FILE", help="Write to FILE instead of stdout.")
@@ -90,7 +83,7 @@ def setup_command(
         ),
     ],
     name: NameOption,
-    layout: LayoutOption = LayoutChoice.POST,
+    layout: LayoutOption = LayoutName.POST,
     operations: OperationsOption = None,
     agent: Annotated[Optional[str], typer.Option("--agent", help="Also create this API agent (login).")] = None,
     agent_password: Annotated[

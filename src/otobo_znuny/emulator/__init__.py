@@ -1,8 +1,17 @@
 """An embedded OTOBO/Znuny GenericInterface emulator (like moto for AWS).
 
 It speaks only the wire format of the GenericInterface REST transport (JSON with PascalCase
-keys, errors on HTTP 200, plain-text transport errors, Znuny 7 reply types) so code tested
-against it behaves the same against a real Znuny 7 / OTOBO 11.
+keys, errors on HTTP 200, plain-text transport errors) and implements the behaviour of **Znuny 7**
+(``/work/shared/contract/CONTRACT.md``), where Znuny and OTOBO differ:
+
+* JSON ``true``/``false`` in a request become ``1``/``0`` (Znuny's ``_BooleansProcess``);
+* credentials are also read from ``X-OTRS-Header-*`` request headers;
+* TicketGet checks that every TicketID is a positive integer (Znuny 7.1.3+);
+* TicketUpdate requires ``rw`` on the ticket (Znuny 7.1.4+);
+* the URI is matched as sent: ``//`` is not merged (OTOBO's PSGI does merge it).
+
+Code that works against it works against Znuny 7; OTOBO 10/11 mostly agrees, except in the points
+above (see the contract's flavour table).
 
 In-process (no sockets)::
 

@@ -320,64 +320,64 @@ def create_ticket(
     pending_until: datetime | None = None,
     number: str | None = None,
 ) -> Ticket:
-    """Create a ticket directly in ``helpdesk`` (with history), as the seed data and builder do."""
-    data = helpdesk.data
-    queue_obj = _require(helpdesk.queue_by_name(queue), "queue", queue)
-    state_obj = _require(helpdesk.state_by_name(state), "state", state)
-    priority_obj = _require(helpdesk.named_by_name(data.priorities, priority), "priority", priority)
-    type_obj = _require(helpdesk.named_by_name(data.types, ticket_type), "type", ticket_type)
-    owner_obj = _require(helpdesk.agent_by_login(owner), "agent", owner) if owner else None
-    responsible_obj = _require(helpdesk.agent_by_login(responsible), "agent", responsible) if responsible else None
-    lock_id = {"unlock": 1, "lock": 2, "tmp_lock": 3}.get(lock)
-    _require(lock_id, "lock", lock)
-    customer = data.customers.get(customer_user)
-    real_clock = helpdesk.clock
-    moment = created or helpdesk.now()
-    helpdesk.clock = _fixed(moment)
-    try:
-        ticket = ticket_core.create_ticket(
-            helpdesk,
-            title=title,
-            queue_id=queue_obj.id,
-            state_id=state_obj.id,
-            priority_id=priority_obj.id,
-            type_id=type_obj.id,
-            customer_user=customer_user,
-            customer_id=customer_id if customer_id is not None else (customer.customer_id if customer else ""),
-            user_id=owner_obj.id if owner_obj else 1,
-            responsible_id=responsible_obj.id if responsible_obj else 1,
-        )
-        if number is not None:
-            del data.ticket_numbers[ticket.number]
-            ticket.number = number
-            data.ticket_numbers[number] = ticket.id
-            ticket.history[0].name = f"%%{number}%%{queue_obj.name}%%{priority_obj.name}%%{state_obj.name}%%{ticket.id}"
-        for spec in articles if articles is not None else [ArticleSpec(title, title)]:
-            if spec.created is not None:
-                helpdesk.clock = _fixed(spec.created)
-            ticket_core.create_article(helpdesk, ticket, _article_input(helpdesk, ticket, spec), ticket.owner_id)
-        for name, value in (field_values or {}).items():
-            field_def = _require(data.dynamic_fields.get(name), "dynamic field", name)
-            ok, stored = dynamic_fields.normalise(field_def, value)
-            if not ok:
-                raise ValueError(f"invalid value {value!r} for dynamic field {name!r}")
-            ticket_core.set_ticket_dynamic_field(helpdesk, ticket, field_def, stored, 1)
-        if owner_obj is not None:
-            ticket_core.set_owner(helpdesk, ticket, owner_obj.id, 1)
-        if lock_id != 1:
-            ticket_core.set_lock(helpdesk, ticket, lock_id or 1, 1)
-        if pending_until is not None:
-            ticket_core.set_pending_time(helpdesk, ticket, pending_until, 1)
-    finally:
-        helpdesk.clock = real_clock
-    return ticket
+    """Create a ticket directly in ``helpdesk`` (with history), as the seed data and builder do.
 
-
-def _fixed(moment: datetime) -> Clock:
-    def clock() -> datetime:
-        return moment
-
-    return clock
+    Holds ``helpdesk.lock`` while it writes; the ticket is dated ``created`` (default: now) without
+    touching the shared clock (see ``Helpdesk.frozen_at``).
+    """
+    with helpdesk.lock:
+        data = helpdesk.data
+        queue_obj = _require(helpdesk.queue_by_name(queue), "queue", queue)
+        state_obj = _require(helpdesk.state_by_name(state), "state", state)
+        priority_obj = _require(helpdesk.named_by_name(data.priorities, priority), "priority", priority)
+        type_obj = _require(helpdesk.named_by_name(data.types, ticket_type), "type", ticket_type)
+        owner_obj = _require(helpdesk.agent_by_login(owner), "agent", owner) if owner else None
+        responsible_obj = _require(helpdesk.agent_by_login(responsible), "agent", responsible) if responsible else None
+        lock_id = {"unlock": 1, "lock": 2, "tmp_lock": 3}.get(lock)
+        _require(lock_id, "lock", lock)
+        customer = data.customers.get(customer_user)
+        moment = created or helpdesk.now()
+        with helpdesk.frozen_at(moment):
+            ticket = ticket_core.create_ticket(
+                helpdesk,
+                title=title,
+                queue_id=queue_obj.id,
+                state_id=state_obj.id,
+                priority_id=priority_obj.id,
+                type_id=type_obj.id,
+                customer_user=customer_user,
+                customer_id=customer_id if customer_id is not None else (customer.customer_id if customer else ""),
+                user_id=owner_obj.id if owner_obj else 1,
+                responsible_id=responsible_obj.id if responsible_obj else 1,
+            )
+            if number is not None:
+                del data.ticket_numbers[ticket.number]
+                ticket.number = number
+                data.ticket_numbers[number] = ticket.id
+                ticket.history[
+                    0
+                ].name = f"%%{number}%%{queue_obj.name}%%{priority_obj.name}%%{state_obj.name}%%{ticket.id}"
+            for spec in articles if articles is not None else [ArticleSpec(title, title)]:
+                # an article's ``created`` also dates everything written after it
+                moment = spec.created or moment
+                with helpdesk.frozen_at(moment):
+                    ticket_core.create_article(
+                        helpdesk, ticket, _article_input(helpdesk, ticket, spec), ticket.owner_id
+                    )
+        with helpdesk.frozen_at(moment):
+            for name, value in (field_values or {}).items():
+                field_def = _require(data.dynamic_fields.get(name), "dynamic field", name)
+                ok, stored = dynamic_fields.normalise(field_def, value)
+                if not ok:
+                    raise ValueError(f"invalid value {value!r} for dynamic field {name!r}")
+                ticket_core.set_ticket_dynamic_field(helpdesk, ticket, field_def, stored, 1)
+            if owner_obj is not None:
+                ticket_core.set_owner(helpdesk, ticket, owner_obj.id, 1)
+            if lock_id != 1:
+                ticket_core.set_lock(helpdesk, ticket, lock_id or 1, 1)
+            if pending_until is not None:
+                ticket_core.set_pending_time(helpdesk, ticket, pending_until, 1)
+        return ticket
 
 
 def _article_input(helpdesk: Helpdesk, ticket: Ticket, spec: ArticleSpec) -> ticket_core.ArticleInput:
@@ -440,8 +440,15 @@ _WORDS = [
 def generate_tickets(helpdesk: Helpdesk, count: int, *, seed: int = 1, articles_per_ticket: int = 1) -> list[int]:
     """Add ``count`` random tickets quickly (one article each by default); returns their IDs.
 
-    Needs at least one queue and one customer user or e-mail; raises ``ValueError`` otherwise.
+    Holds ``helpdesk.lock`` for the whole run, so requests of a running server wait until it is
+    done: generate bulk data before serving. Needs at least one queue and one customer user or
+    e-mail; raises ``ValueError`` otherwise.
     """
+    with helpdesk.lock:
+        return _generate(helpdesk, count, seed, articles_per_ticket)
+
+
+def _generate(helpdesk: Helpdesk, count: int, seed: int, articles_per_ticket: int) -> list[int]:
     data = helpdesk.data
     rng = random.Random(seed)
     queues = [q for q in data.queues.values() if q.valid]
@@ -452,12 +459,10 @@ def generate_tickets(helpdesk: Helpdesk, count: int, *, seed: int = 1, articles_
     priorities = list(data.priorities)
     agents = list(data.agents)
     now = helpdesk.now()
-    real_clock = helpdesk.clock
     ids: list[int] = []
-    try:
-        for index in range(count):
-            created = now - timedelta(minutes=rng.randint(1, 60 * 24 * 365))
-            helpdesk.clock = _fixed(created)
+    for index in range(count):
+        created = now - timedelta(minutes=rng.randint(1, 60 * 24 * 365))
+        with helpdesk.frozen_at(created):
             customer = rng.choice(customers) if customers else None
             title = " ".join(rng.choice(_WORDS) for _ in range(3)).capitalize() + f" #{index + 1}"
             ticket = ticket_core.create_ticket(
@@ -493,6 +498,4 @@ def generate_tickets(helpdesk: Helpdesk, count: int, *, seed: int = 1, articles_
                     1,
                 )
             ids.append(ticket.id)
-    finally:
-        helpdesk.clock = real_clock
     return ids

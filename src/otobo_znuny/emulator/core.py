@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from otobo_znuny.emulator.faults import Faults, RequestCounters
 from otobo_znuny.emulator.operations import (
+    common,
     extras,
     history,
     session,
@@ -33,8 +34,8 @@ from otobo_znuny.emulator.wire import (
     TEXT_CONTENT_TYPE,
     OperationError,
     OperationFault,
-    TransportError,
     booleans_to_ints,
+    charset_of,
     encode_json,
     is_string_with_data,
     parse_query_string,
@@ -104,8 +105,12 @@ class Emulator:
     """An in-memory OTOBO/Znuny GenericInterface server.
 
     Construct with :meth:`from_seed` (``"znuny_lab"``, ``"demo"``, ``"empty"``) or from a
-    :class:`~otobo_znuny.emulator.state.Helpdesk` (see ``HelpdeskBuilder``). Thread-safe: every
-    request runs under ``helpdesk.lock``.
+    :class:`~otobo_znuny.emulator.state.Helpdesk` (see ``HelpdeskBuilder``).
+
+    Thread-safe for requests: each operation runs under ``helpdesk.lock`` (the password hash of a
+    password login is computed before the lock is taken); fault decisions and counters have their
+    own locks. ``HelpdeskBuilder.ticket``/``generate_tickets`` also take the lock, but the other
+    builder methods and direct edits of ``helpdesk.data`` do not: set the helpdesk up before serving.
     """
 
     def __init__(
@@ -197,8 +202,8 @@ class Emulator:
     # ------------------------------------------------------------------ the pipeline
     def handle(self, request: EmulatorRequest) -> EmulatorResponse:
         """Process one request. Raises :class:`DropConnection` when no reply must be sent."""
-        path = re.sub(r"/{2,}", "/", request.path)
-        found = _ENDPOINT.match(path)
+        # Znuny matches the URI as sent: no merging of "//" (only OTOBO's PSGI middleware does that).
+        found = _ENDPOINT.match(request.path)
         if found is None:
             return _text(404, "Not Found")
         service = self.webservices.get(unquote(found.group(3)))
@@ -242,8 +247,7 @@ class Emulator:
             media = content_type.split(";")[0].strip().lower()
             if not (media == "application/json" or media.endswith("+json")):
                 return _text(500, "Could not read input data")
-            charset_match = re.search(r"charset=[\"']?([\w-]+)", content_type, re.IGNORECASE)
-            charset = charset_match.group(1) if charset_match else "utf-8"
+            charset = charset_of(content_type) or "utf-8"
             try:
                 codecs.lookup(charset)
             except LookupError:
@@ -274,7 +278,7 @@ class Emulator:
         runner = self._operations.get(route.operation_type)
         if runner is None:
             return _fault("OperationObject returned an error, cancelling Request")
-        with self.helpdesk.lock:
+        with common.prehashed_password(params, self.helpdesk.password_hash_iterations), self.helpdesk.lock:
             try:
                 if isinstance(params, list) and route.operation_type not in (
                     "Session::SessionCreate",
@@ -312,5 +316,4 @@ __all__ = [
     "Emulator",
     "EmulatorRequest",
     "EmulatorResponse",
-    "TransportError",
 ]

@@ -37,6 +37,10 @@ class Faults:
     ``rate`` is a probability in ``[0, 1]``; ``count`` limits how many requests a rule hits;
     ``operations`` limits a rule to some operation names. Randomness comes from ``seed`` so runs
     are reproducible. Raises ``ValueError`` for a rate outside ``[0, 1]``.
+
+    All rules draw from **one** random generator. Passing ``seed=`` to a rule method
+    (``drop_connections``, ``http_500_text``, ``slow``) re-seeds that shared generator, which
+    changes the dice of every rule already added too, not only of the new one.
     """
 
     def __init__(self, seed: int | None = 0) -> None:
@@ -60,6 +64,7 @@ class Faults:
         return self._expire(session_id)
 
     def _add(self, rule: _Rule, seed: int | None) -> Faults:
+        """Add ``rule``; a ``seed`` re-seeds the generator shared by all rules."""
         if not 0.0 <= rule.rate <= 1.0:
             raise ValueError(f"rate must be between 0 and 1, got {rule.rate}")
         with self._lock:

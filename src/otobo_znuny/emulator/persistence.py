@@ -2,8 +2,10 @@
 
 Simple by design: :class:`SQLiteStore.save` is called after every successful write operation
 (TicketCreate, TicketUpdate, SessionCreate, SessionRemove, OutOfOffice), so a restarted emulator
-continues where it stopped. The file is a local developer artefact: pickle data must only be
-loaded from files you created yourself.
+continues where it stopped. Limitation: every save pickles and rewrites the *whole* state (no
+batching, no incremental writes), so a write request costs time proportional to the helpdesk size;
+fine for development data, slow for tens of thousands of tickets. The file is a local developer
+artefact: pickle data must only be loaded from files you created yourself.
 """
 
 from __future__ import annotations

@@ -59,11 +59,6 @@ class WebService:
             return route, values
         return None
 
-    @property
-    def operations(self) -> dict[str, str]:
-        """Operation name -> operation type."""
-        return {r.operation: r.operation_type for r in self.routes}
-
 
 def _compile(route: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
     names: list[str] = []
@@ -80,7 +75,8 @@ def _compile(route: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
 def webservice_from_config(name: str, config: dict[str, Any]) -> WebService:
     """Build a :class:`WebService` from a parsed web-service YAML document.
 
-    Raises ``ValueError`` if the document has no ``Provider.Transport.Config.RouteOperationMapping``.
+    Raises ``ValueError`` if the document has no ``Provider.Transport.Config.RouteOperationMapping``
+    or maps a route to an operation whose ``Type`` is not in :data:`SUPPORTED_TYPES`.
     """
     provider = config.get("Provider") or {}
     operations: dict[str, Any] = provider.get("Operation") or {}
@@ -92,6 +88,11 @@ def webservice_from_config(name: str, config: dict[str, Any]) -> WebService:
     for op_name in sorted(mapping):
         entry = mapping[op_name] or {}
         op_type = str((operations.get(op_name) or {}).get("Type", ""))
+        if op_type not in SUPPORTED_TYPES:
+            raise ValueError(
+                f"web service {name!r}: operation {op_name!r} has type {op_type!r}, which the emulator does not"
+                f" implement (supported: {', '.join(SUPPORTED_TYPES)})"
+            )
         methods = tuple(str(m).upper() for m in (entry.get("RequestMethod") or []))
         route = str(entry.get("Route", ""))
         pattern, names = _compile(route)

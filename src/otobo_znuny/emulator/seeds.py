@@ -70,7 +70,7 @@ def znuny_lab(clock: Clock = utc_now) -> Helpdesk:
         ],
     )
     # the live system's ticket-number counter was reset for the recording day
-    helpdesk.data.tn_day = ""
+    helpdesk.data.tn_counters.clear()
     return helpdesk
 
 

@@ -1,8 +1,10 @@
 """Helpdesk state of the emulator: plain dataclasses plus one lock.
 
 The :class:`Helpdesk` holds everything a GenericInterface server knows about (agents, customer
-users, queues, states, tickets, articles, history, sessions...). Operations mutate it while holding
-``helpdesk.lock``; tests may read it at any time (take the lock when a server thread is running).
+users, queues, states, tickets, articles, history, sessions...). Operations, ``HelpdeskBuilder``
+ticket creation and ``generate_tickets`` mutate it while holding ``helpdesk.lock``; tests may read
+it at any time (take the lock when a server thread is running). Other direct writes to
+``helpdesk.data`` (e.g. the builder's agent/queue methods) take no lock: do them before serving.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import functools
 import hashlib
 import hmac
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -114,9 +117,21 @@ def _stored_password_hash(password: str, iterations: int) -> bytes:
     return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8", "surrogatepass"), _PASSWORD_SALT, iterations)
 
 
-def password_matches(stored: str, given: str, iterations: int) -> bool:
-    """Check ``given`` as Znuny's Auth::DB does: hash it and compare with the stored hash."""
-    given_hash = hashlib.pbkdf2_hmac("sha256", given.encode("utf-8", "surrogatepass"), _PASSWORD_SALT, iterations)
+def password_hash(given: str, iterations: int) -> bytes:
+    """The PBKDF2 hash of a password given in a request (the expensive part of a password check).
+
+    Needs no helpdesk state, so the request pipeline computes it before taking ``helpdesk.lock``.
+    """
+    return hashlib.pbkdf2_hmac("sha256", given.encode("utf-8", "surrogatepass"), _PASSWORD_SALT, iterations)
+
+
+def password_matches(stored: str, given: str, iterations: int, given_hash: bytes | None = None) -> bool:
+    """Check ``given`` as Znuny's Auth::DB does: hash it and compare with the stored hash.
+
+    ``given_hash``: ``password_hash(given, iterations)`` computed beforehand (outside the lock).
+    """
+    if given_hash is None:
+        given_hash = password_hash(given, iterations)
     return hmac.compare_digest(_stored_password_hash(stored, iterations), given_hash)
 
 
@@ -335,7 +350,11 @@ class Session:
 
 @dataclass
 class HelpdeskData:
-    """Everything persisted (the lock and the clock are not)."""
+    """Everything persisted (the lock and the clock are not).
+
+    Persistence (``persistence.SQLiteStore``) pickles this whole object after every successful
+    write request: simple and crash-safe, but each write costs time proportional to the state size.
+    """
 
     groups: dict[int, Group] = field(default_factory=dict)
     agents: dict[int, Agent] = field(default_factory=dict)
@@ -352,11 +371,26 @@ class HelpdeskData:
     articles: dict[int, Article] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
     time_accounting: list[TimeAccountingEntry] = field(default_factory=list)
+    #: ticket ID -> sum of its accounted time units (kept up to date by ``ticket_core.account_time``)
+    time_unit_totals: dict[int, float] = field(default_factory=dict)
     next_ticket_id: int = 1
     next_article_id: int = 1
     next_file_id: int = 1
-    tn_counter: int = 0
-    tn_day: str = ""
+    #: ``YYYYMMDD`` -> last ticket-number counter used on that day (Znuny's DateChecksum generator)
+    tn_counters: dict[str, int] = field(default_factory=dict)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickle, upgrading states saved by older emulator versions."""
+        day = state.pop("tn_day", "")
+        counter = state.pop("tn_counter", 0)
+        self.__dict__.update(state)
+        if "tn_counters" not in state:
+            self.tn_counters = {day: counter} if day else {}
+        if "time_unit_totals" not in state:
+            totals: dict[int, float] = {}
+            for entry in self.time_accounting:
+                totals[entry.ticket_id] = totals.get(entry.ticket_id, 0) + entry.time_unit
+            self.time_unit_totals = totals
 
 
 def ticket_number_checksum(base: str) -> int:
@@ -376,6 +410,8 @@ class Helpdesk:
     Lookups return ``None`` when nothing matches; they never raise.
     """
 
+    _frozen = threading.local()
+
     def __init__(self, data: HelpdeskData | None = None, clock: Clock = utc_now) -> None:
         self.data = data if data is not None else HelpdeskData()
         self.clock: Clock = clock
@@ -386,7 +422,26 @@ class Helpdesk:
         self.password_hash_iterations = PASSWORD_HASH_ITERATIONS
 
     def now(self) -> datetime:
-        return self.clock().astimezone(timezone.utc).replace(microsecond=0)
+        """The clock's time, or the moment set by :meth:`frozen_at` in this thread."""
+        frozen: dict[int, datetime] = getattr(self._frozen, "moments", {})
+        moment = frozen.get(id(self))
+        return (moment or self.clock()).astimezone(timezone.utc).replace(microsecond=0)
+
+    @contextmanager
+    def frozen_at(self, moment: datetime) -> Iterator[None]:
+        """Hold ``lock`` and make :meth:`now` return ``moment`` in this thread only (for writes
+        dated in the past, e.g. seed and generated tickets); the shared ``clock`` is untouched."""
+        with self.lock:
+            moments: dict[int, datetime] = self._frozen.__dict__.setdefault("moments", {})
+            previous = moments.get(id(self))
+            moments[id(self)] = moment
+            try:
+                yield
+            finally:
+                if previous is None:
+                    del moments[id(self)]
+                else:
+                    moments[id(self)] = previous
 
     # ---------------------------------------------------------------- lookups
     def agent_by_login(self, login: str) -> Agent | None:
@@ -436,14 +491,16 @@ class Helpdesk:
 
     # ---------------------------------------------------------------- writes
     def new_ticket_number(self) -> str:
-        now = self.now()
-        day = now.strftime("%Y%m%d")
-        if day != self.data.tn_day:
-            self.data.tn_day = day
-            self.data.tn_counter = 0
-        self.data.tn_counter += 1
-        base = f"{day}{self.system_id}{self.data.tn_counter:05d}"
-        return f"{base}{ticket_number_checksum(base)}"
+        """The next free ``DateChecksum`` number of the current day (one counter per day, so
+        tickets dated on earlier days never reuse a number). Caller holds ``lock``."""
+        day = self.now().strftime("%Y%m%d")
+        counters = self.data.tn_counters
+        while True:
+            counters[day] = counters.get(day, 0) + 1
+            base = f"{day}{self.system_id}{counters[day]:05d}"
+            number = f"{base}{ticket_number_checksum(base)}"
+            if number not in self.data.ticket_numbers:
+                return number
 
     def add_history(self, ticket: Ticket, history_type: str, name: str, user_id: int, article_id: int = 0) -> None:
         ticket.history.append(

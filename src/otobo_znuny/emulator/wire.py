@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -27,13 +28,13 @@ class OperationFault(Exception):
         self.message = message
 
 
-class TransportError(Exception):
-    """A transport failure: a plain-text reply with ``status`` (500, or 413 for MaxLength)."""
+_CHARSET = re.compile(r"charset=[\"']?([\w-]+)", re.IGNORECASE)
 
-    def __init__(self, status: int, text: str) -> None:
-        super().__init__(text)
-        self.status = status
-        self.text = text
+
+def charset_of(content_type: str) -> str:
+    """The ``charset=`` parameter of a Content-Type value as the Perl code extracts it; ``""`` if none."""
+    found = _CHARSET.search(content_type)
+    return found.group(1) if found else ""
 
 
 def _decode(raw: str) -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,9 +19,10 @@ from otobo_znuny.emulator.state import (
     Session,
     State,
     Ticket,
+    password_hash,
     password_matches,
 )
-from otobo_znuny.emulator.wire import as_str, is_string_with_data
+from otobo_znuny.emulator.wire import as_str, charset_of, is_string_with_data
 
 #: SysConfig ``CustomerPanelUserID``: writes of customers are attributed to this agent.
 CUSTOMER_PANEL_USER_ID = 1
@@ -62,6 +66,35 @@ def caller_from_session(helpdesk: Helpdesk, session_id: str) -> Caller | None:
     return Caller("Customer", customer.login, customer=customer)
 
 
+#: ``(password, iterations, hash)`` of the current request, hashed before ``helpdesk.lock`` was taken.
+_PREHASHED: ContextVar[tuple[str, int, bytes] | None] = ContextVar("emulator_prehashed_password", default=None)
+
+
+@contextmanager
+def prehashed_password(params: Any, iterations: int) -> Iterator[None]:
+    """Hash the request's ``Password`` now (call this *outside* ``helpdesk.lock``) so that
+    :func:`check_password` under the lock only looks the user up and compares digests."""
+    password = params.get("Password") if isinstance(params, dict) else None
+    has_login = isinstance(params, dict) and (
+        is_string_with_data(params.get("UserLogin")) or is_string_with_data(params.get("CustomerUserLogin"))
+    )
+    if not (is_string_with_data(password) and has_login):
+        yield
+        return
+    text = as_str(password)
+    token = _PREHASHED.set((text, iterations, password_hash(text, iterations)))
+    try:
+        yield
+    finally:
+        _PREHASHED.reset(token)
+
+
+def _password_ok(stored: str, given: str, iterations: int) -> bool:
+    prehashed = _PREHASHED.get()
+    given_hash = prehashed[2] if prehashed is not None and prehashed[:2] == (given, iterations) else None
+    return password_matches(stored, given, iterations, given_hash)
+
+
 def check_password(helpdesk: Helpdesk, params: dict[str, Any]) -> Caller | None:
     """Agent (``UserLogin`` wins) or customer login with ``Password``."""
     password = params.get("Password")
@@ -69,11 +102,7 @@ def check_password(helpdesk: Helpdesk, params: dict[str, Any]) -> Caller | None:
         return None
     if is_string_with_data(params.get("UserLogin")):
         agent = helpdesk.agent_by_login(as_str(params["UserLogin"]))
-        if (
-            agent
-            and agent.valid
-            and password_matches(agent.password, as_str(password), helpdesk.password_hash_iterations)
-        ):
+        if agent and agent.valid and _password_ok(agent.password, as_str(password), helpdesk.password_hash_iterations):
             return Caller("User", agent.login, agent=agent)
         return None
     if is_string_with_data(params.get("CustomerUserLogin")):
@@ -81,7 +110,7 @@ def check_password(helpdesk: Helpdesk, params: dict[str, Any]) -> Caller | None:
         if (
             customer
             and customer.valid
-            and password_matches(customer.password, as_str(password), helpdesk.password_hash_iterations)
+            and _password_ok(customer.password, as_str(password), helpdesk.password_hash_iterations)
         ):
             return Caller("Customer", customer.login, customer=customer)
     return None
@@ -201,12 +230,8 @@ def valid_mime_type(mime: str) -> bool:
 
 def content_type_parts(content_type: str) -> tuple[str, str]:
     """``(mime type, charset)`` of a ContentType value, as the Perl checks extract them."""
-    charset = ""
-    found = re.search(r"charset=[\"']?([\w-]+)", content_type, re.IGNORECASE)
-    if found:
-        charset = found.group(1)
     mime_match = re.match(r"^(\w+/\w+)", content_type)
-    return (mime_match.group(1) if mime_match else ""), charset
+    return (mime_match.group(1) if mime_match else ""), charset_of(content_type)
 
 
 def valid_email_list(value: str) -> bool:

@@ -235,7 +235,8 @@ def set_ticket_dynamic_field(
 def account_time(helpdesk: Helpdesk, ticket: Ticket, article_id: int, units: float, user_id: int) -> None:
     data = helpdesk.data
     data.time_accounting.append(TimeAccountingEntry(ticket.id, article_id, user_id, units, helpdesk.now()))
-    total = sum(e.time_unit for e in data.time_accounting if e.ticket_id == ticket.id)
+    total = data.time_unit_totals.get(ticket.id, 0) + units
+    data.time_unit_totals[ticket.id] = total
     helpdesk.add_history(ticket, "TimeAccounting", f"%%{_num(units)}%%{_num(total)}", user_id, article_id=article_id)
 
 

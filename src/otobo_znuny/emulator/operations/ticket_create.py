@@ -80,8 +80,10 @@ def run(helpdesk: Helpdesk, params: dict[str, Any]) -> dict[str, Any]:
     queue = lookup_queue(helpdesk, ticket)
     state = lookup_state(helpdesk, ticket)
     priority = lookup_priority(helpdesk, ticket)
-    if queue is None or state is None or priority is None:  # checked above; keeps mypy informed
-        raise _missing("Ticket->QueueID or Ticket->Queue parameter is required!")
+    # the checks above rejected missing, unknown and invalid queues, states and priorities
+    assert queue is not None
+    assert state is not None
+    assert priority is not None
     ticket_type = lookup_type(helpdesk, ticket)
     if not queue_permission(caller, queue, "create"):
         raise OperationError(f"{P}.AccessDenied", f"{P}: Can not create tickets in given Queue or QueueID!")

@@ -68,7 +68,7 @@ def ticket_to_wire(helpdesk: Helpdesk, ticket: Ticket, *, with_dynamic_fields: b
         "StateType": state.type_name,
         "TicketID": ticket.id,
         "TicketNumber": ticket.number,
-        "TimeUnit": _number(sum(e.time_unit for e in data.time_accounting if e.ticket_id == ticket.id)),
+        "TimeUnit": _number(data.time_unit_totals.get(ticket.id, 0)),
         "Title": ticket.title,
         "Type": data.types[ticket.type_id].name,
         "TypeID": ticket.type_id,
@@ -180,13 +180,12 @@ def article_to_wire(
 
 
 def parse_ticket_ids(value: Any) -> list[str] | None:
-    """TicketID as a comma string or a list; ``None`` for a wrong structure."""
+    """TicketID as a comma string or a non-empty list (items are not split); ``None`` for a wrong
+    structure (Znuny: ``IsStringWithData`` or ``IsArrayRefWithData``, else WrongStructure)."""
     if isinstance(value, list):
-        items: list[str] = []
-        for item in value:
-            if isinstance(item, (dict, list)):
-                return None
-            items.extend(as_str(item).split(","))
+        if not value or any(isinstance(item, (dict, list)) for item in value):
+            return None
+        items = [as_str(item) for item in value]
     elif isinstance(value, (str, int, float)):
         items = as_str(value).split(",")
     else:

@@ -31,7 +31,11 @@ from otobo_znuny.emulator.state import Helpdesk, Ticket
 from otobo_znuny.emulator.wire import OperationError, as_str, is_true
 
 P = "TicketUpdate"
-NO_ACCESS = OperationError(f"{P}.AccessDenied", f"{P}: User does not have access to the ticket!")
+
+
+def _no_access() -> OperationError:
+    """A new error per raise: a shared instance would keep growing its ``__traceback__``."""
+    return OperationError(f"{P}.AccessDenied", f"{P}: User does not have access to the ticket!")
 
 
 def _denied(what: str) -> OperationError:
@@ -60,11 +64,17 @@ def run(helpdesk: Helpdesk, params: Any) -> dict[str, Any]:
     current = _find_ticket(helpdesk, params)
     # Znuny 7.1.4+ checks rw here (7.0 checked ro); the stricter check keeps client code portable.
     if current is None or not ticket_permission(helpdesk, caller, current, "rw"):
-        raise NO_ACCESS
+        raise _no_access()
     for optional in ("Ticket", "Article"):
         value = params.get(optional)
         if value is not None and not (isinstance(value, dict) and value):
-            if optional == "Article" and isinstance(value, list) and value:
+            # as TicketCreate: a list of articles must hold only non-empty objects
+            if (
+                optional == "Article"
+                and isinstance(value, list)
+                and value
+                and all(isinstance(a, dict) and a for a in value)
+            ):
                 continue
             raise OperationError(f"{P}.InvalidParameter", f"{P}: {optional} parameter is not valid!")
     for optional in ("DynamicField", "Attachment"):
@@ -77,7 +87,7 @@ def run(helpdesk: Helpdesk, params: Any) -> dict[str, Any]:
         check_ticket_fields(helpdesk, P, ticket, current_customer=current.customer_user)
     raw_articles = params.get("Article")
     article_list = [raw_articles] if isinstance(raw_articles, dict) else list(raw_articles) if raw_articles else []
-    articles = [check_article(helpdesk, P, a, caller, create=False) for a in article_list if isinstance(a, dict)]
+    articles = [check_article(helpdesk, P, a, caller, create=False) for a in article_list]
     field_values = []
     if params.get("DynamicField") is not None:
         items = as_items(P, params["DynamicField"], "DynamicField", update=True)
