@@ -23,81 +23,25 @@ from otobo_znuny.adapter.errors import InvalidQueryError
 from otobo_znuny.adapter.values import Checker, first_problem, unknown_key_problem
 from otobo_znuny.models.base import IdName
 from otobo_znuny.models.search import SortOrder, StateType, TicketSearch, TimeFilter
+from otobo_znuny.wire import mapping as wire
 
 __all__ = ["QUERY_KEYS", "UNSUPPORTED_QUERY_KEYS", "query_to_search"]
 
 _check = Checker(InvalidQueryError)
 
+# The wire vocabulary comes from the one mapping layer, read in the other direction.
 # wire key -> (TicketSearch field, "name" | "id")
 _NAME_OR_ID_LISTS: dict[str, tuple[str, str]] = {
-    "Queues": ("queues", "name"),
-    "QueueIDs": ("queues", "id"),
-    "States": ("states", "name"),
-    "StateIDs": ("states", "id"),
-    "Types": ("types", "name"),
-    "TypeIDs": ("types", "id"),
-    "Priorities": ("priorities", "name"),
-    "PriorityIDs": ("priorities", "id"),
-    "Services": ("services", "name"),
-    "ServiceIDs": ("services", "id"),
-    "SLAs": ("slas", "name"),
-    "SLAIDs": ("slas", "id"),
-    "Locks": ("locks", "name"),
-    "LockIDs": ("locks", "id"),
-    "OwnerIDs": ("owners", "id"),
-    "ResponsibleIDs": ("responsibles", "id"),
-    "WatchUserIDs": ("watchers", "id"),
-    "CreatedUserIDs": ("created_by", "id"),
-    "CreatedTypes": ("created_types", "name"),
-    "CreatedTypeIDs": ("created_types", "id"),
-    "CreatedStates": ("created_states", "name"),
-    "CreatedStateIDs": ("created_states", "id"),
-    "CreatedQueues": ("created_queues", "name"),
-    "CreatedQueueIDs": ("created_queues", "id"),
-    "CreatedPriorities": ("created_priorities", "name"),
-    "CreatedPriorityIDs": ("created_priorities", "id"),
+    **{name_key: (field, "name") for field, name_key, _ in wire.SEARCH_ID_NAME_LISTS if name_key},
+    **{id_key: (field, "id") for field, _, id_key in wire.SEARCH_ID_NAME_LISTS},
 }
 _ID_KEY_OF_FIELD = {field: key for key, (field, kind) in _NAME_OR_ID_LISTS.items() if kind == "id"}
-_TEXT_LISTS = {
-    "TicketNumber": "ticket_numbers",
-    "Title": "titles",
-    "CustomerID": "customer_ids",
-    "CustomerIDRaw": "customer_id_raw",
-    "CustomerUserLogin": "customer_users",
-}
-_TEXTS = {
-    "MIMEBase_From": "article_from",
-    "MIMEBase_To": "article_to",
-    "MIMEBase_Cc": "article_cc",
-    "MIMEBase_Bcc": "article_bcc",
-    "MIMEBase_Subject": "article_subject",
-    "MIMEBase_Body": "article_body",
-    "MIMEBase_AttachmentName": "attachment_name",
-    "Fulltext": "fulltext",
-}
-_TIME_PREFIXES = {
-    "TicketCreateTime": "created",
-    "TicketChangeTime": "changed",
-    "TicketLastChangeTime": "last_changed",
-    "TicketCloseTime": "closed",
-    "TicketPendingTime": "pending",
-    "ArticleCreateTime": "article_created",
-    "TicketEscalationTime": "escalation",
-    "TicketEscalationUpdateTime": "escalation_update",
-    "TicketEscalationResponseTime": "escalation_response",
-    "TicketEscalationSolutionTime": "escalation_solution",
-}
+_TEXT_LISTS = {key: field for field, key in wire.SEARCH_STRING_LISTS if key != "StateType"}  # StateType: own check
+_TEXTS = {**{key: field for field, key in wire.SEARCH_ARTICLE_TEXT}, "Fulltext": "fulltext"}
+_TIME_PREFIXES = {prefix: field for field, prefix in wire.SEARCH_TIME_PREFIXES.items()}
 _TIME_SUFFIXES = ("NewerMinutes", "OlderMinutes", "NewerDate", "OlderDate")
 _TIME_KEYS = {prefix + suffix: (prefix, suffix) for prefix in _TIME_PREFIXES for suffix in _TIME_SUFFIXES}
-_DF_OPERATORS = {
-    "Equals": "equals",
-    "Like": "like",
-    "GreaterThan": "greater_than",
-    "GreaterThanEquals": "greater_than_equals",
-    "SmallerThan": "smaller_than",
-    "SmallerThanEquals": "smaller_than_equals",
-    "Empty": "empty",
-}
+_DF_OPERATORS = {**{key: field for field, key in wire.SEARCH_DF_OPERATORS}, "Empty": "empty"}
 _OTHER_KEYS = (
     "TicketID",
     "StateType",

@@ -45,6 +45,11 @@ from otobo_znuny.wire.values import (
 
 __all__ = [
     "DEFAULT_CONTENT_TYPE",
+    "SEARCH_ARTICLE_TEXT",
+    "SEARCH_DF_OPERATORS",
+    "SEARCH_ID_NAME_LISTS",
+    "SEARCH_STRING_LISTS",
+    "SEARCH_TIME_PREFIXES",
     "WriteLimits",
     "article_from_wire",
     "article_to_wire",
@@ -396,7 +401,10 @@ def ticket_get_to_wire(
     return wire
 
 
-_TIME_FILTER_PREFIX = {
+# The TicketSearch vocabulary: TicketSearch field -> wire key(s). The adapter's query dicts are read
+# with the same tables, reversed.
+
+SEARCH_TIME_PREFIXES: dict[str, str] = {
     "created": "TicketCreateTime",
     "changed": "TicketChangeTime",
     "last_changed": "TicketLastChangeTime",
@@ -409,7 +417,7 @@ _TIME_FILTER_PREFIX = {
     "escalation_solution": "TicketEscalationSolutionTime",
 }
 
-_ID_NAME_LISTS = (
+SEARCH_ID_NAME_LISTS = (
     ("queues", "Queues", "QueueIDs"),
     ("states", "States", "StateIDs"),
     ("priorities", "Priorities", "PriorityIDs"),
@@ -427,7 +435,7 @@ _ID_NAME_LISTS = (
     ("created_priorities", "CreatedPriorities", "CreatedPriorityIDs"),
 )
 
-_STRING_LISTS = (
+SEARCH_STRING_LISTS = (
     ("ticket_numbers", "TicketNumber"),
     ("titles", "Title"),
     ("customer_ids", "CustomerID"),
@@ -436,7 +444,7 @@ _STRING_LISTS = (
     ("state_types", "StateType"),
 )
 
-_ARTICLE_TEXT = (
+SEARCH_ARTICLE_TEXT = (
     ("article_from", "MIMEBase_From"),
     ("article_to", "MIMEBase_To"),
     ("article_cc", "MIMEBase_Cc"),
@@ -446,7 +454,7 @@ _ARTICLE_TEXT = (
     ("attachment_name", "MIMEBase_AttachmentName"),
 )
 
-_DF_OPERATORS = (
+SEARCH_DF_OPERATORS = (
     ("equals", "Equals"),
     ("like", "Like"),
     ("greater_than", "GreaterThan"),
@@ -481,11 +489,11 @@ def ticket_search_to_wire(search: TicketSearch, *, tz: tzinfo) -> dict[str, Any]
     wire: dict[str, Any] = {}
     if search.ticket_ids:
         wire["TicketID"] = [str(i) for i in search.ticket_ids]
-    for field, key in _STRING_LISTS:
+    for field, key in SEARCH_STRING_LISTS:
         values = getattr(search, field)
         if values:
             wire[key] = list(values)
-    for field, name_key, id_key in _ID_NAME_LISTS:
+    for field, name_key, id_key in SEARCH_ID_NAME_LISTS:
         items: list[IdName] = getattr(search, field)
         if not items:
             continue
@@ -499,11 +507,11 @@ def ticket_search_to_wire(search: TicketSearch, *, tz: tzinfo) -> dict[str, Any]
             )
     if search.use_sub_queues:
         wire["UseSubQueues"] = 1
-    for field, prefix in _TIME_FILTER_PREFIX.items():
+    for field, prefix in SEARCH_TIME_PREFIXES.items():
         flt = getattr(search, field)
         if flt is not None:
             wire.update(_time_filter_to_wire(prefix, flt, tz))
-    for field, key in _ARTICLE_TEXT:
+    for field, key in SEARCH_ARTICLE_TEXT:
         value = getattr(search, field)
         if value is not None:
             wire[key] = value
@@ -513,7 +521,7 @@ def ticket_search_to_wire(search: TicketSearch, *, tz: tzinfo) -> dict[str, Any]
         wire["Fulltext"] = search.fulltext
     for flt in search.dynamic_fields:
         condition: dict[str, Any] = {}
-        for field, key in _DF_OPERATORS:
+        for field, key in SEARCH_DF_OPERATORS:
             value = getattr(flt, field)
             if value is not None:
                 condition[key] = _filter_value(value, tz)
