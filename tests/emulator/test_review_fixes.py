@@ -255,3 +255,23 @@ def test_unsupported_operation_type_is_rejected_when_loading() -> None:
 def test_one_charset_parser(content_type: str, expected: tuple[str, str]) -> None:
     assert common.content_type_parts(content_type) == expected
     assert wire.charset_of(content_type) == expected[1]
+
+
+def test_a_session_works_only_from_the_address_that_created_it() -> None:
+    """``SessionCheckRemoteIP`` is on by default (CONTRACT 3.3): behind NAT or a load balancer that
+    changes the client address, sessions fail, so code tested here must cope as it must live."""
+    emulator = Emulator.from_seed("znuny_lab")
+    url = "http://emulator/otrs/nph-genericinterface.pl/Webservice/GenericTicket"
+    with httpx.Client(transport=EmulatorTransport(emulator, client_address="10.0.0.1"), base_url=url) as first:
+        session_id = first.post("/SessionCreate", json={"UserLogin": "api-agent", "Password": "api-secret-1"}).json()[
+            "SessionID"
+        ]
+        assert "TicketID" in first.post("/TicketSearch", json={"SessionID": session_id}).json()
+    with httpx.Client(transport=EmulatorTransport(emulator, client_address="10.0.0.2"), base_url=url) as second:
+        refused = second.post("/TicketSearch", json={"SessionID": session_id}).json()
+        assert refused["Error"]["ErrorCode"] == "TicketSearch.AuthFail"
+        assert second.post("/SessionGet", json={"SessionID": session_id}).json()["Error"]["ErrorCode"] == (
+            "SessionGet.SessionInvalid"
+        )
+        emulator.helpdesk.session_check_remote_ip = False
+        assert "TicketID" in second.post("/TicketSearch", json={"SessionID": session_id}).json()

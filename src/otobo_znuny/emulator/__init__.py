@@ -2,7 +2,7 @@
 
 It speaks only the wire format of the GenericInterface REST transport (JSON with PascalCase
 keys, errors on HTTP 200, plain-text transport errors) and implements the behaviour of **Znuny 7**
-(``/work/shared/contract/CONTRACT.md``), where Znuny and OTOBO differ:
+where Znuny and OTOBO differ:
 
 * JSON ``true``/``false`` in a request become ``1``/``0`` (Znuny's ``_BooleansProcess``);
 * credentials are also read from ``X-OTRS-Header-*`` request headers;
@@ -11,7 +11,8 @@ keys, errors on HTTP 200, plain-text transport errors) and implements the behavi
 * the URI is matched as sent: ``//`` is not merged (OTOBO's PSGI does merge it).
 
 Code that works against it works against Znuny 7; OTOBO 10/11 mostly agrees, except in the points
-above (see the contract's flavour table).
+above. As on both servers by default (``SessionCheckRemoteIP``), a session works only from the client
+address that created it (``emulator.helpdesk.session_check_remote_ip = False`` turns that off).
 
 In-process (no sockets)::
 

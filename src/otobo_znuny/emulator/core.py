@@ -278,7 +278,11 @@ class Emulator:
         runner = self._operations.get(route.operation_type)
         if runner is None:
             return _fault("OperationObject returned an error, cancelling Request")
-        with common.prehashed_password(params, self.helpdesk.password_hash_iterations), self.helpdesk.lock:
+        with (
+            common.prehashed_password(params, self.helpdesk.password_hash_iterations),
+            common.remote_address(request.client),
+            self.helpdesk.lock,
+        ):
             try:
                 if isinstance(params, list) and route.operation_type not in (
                     "Session::SessionCreate",

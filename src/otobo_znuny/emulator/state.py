@@ -419,6 +419,8 @@ class Helpdesk:
         self.system_id = SYSTEM_ID
         self.session_max_idle_time = SESSION_MAX_IDLE_TIME
         self.session_max_time = SESSION_MAX_TIME
+        self.session_check_remote_ip = True
+        """``SessionCheckRemoteIP`` (on by default): a session works only from the address that created it."""
         self.password_hash_iterations = PASSWORD_HASH_ITERATIONS
 
     def now(self) -> datetime:

@@ -45,10 +45,28 @@ class Caller:
         return self.agent.id if self.agent else CUSTOMER_PANEL_USER_ID
 
 
+#: The client address of the request being handled (set by the emulator core around each request).
+_REMOTE_ADDR: ContextVar[str | None] = ContextVar("emulator_remote_addr", default=None)
+
+
+@contextmanager
+def remote_address(address: str | None) -> Iterator[None]:
+    """Handle the enclosed request as coming from ``address`` (for ``SessionCheckRemoteIP``)."""
+    token = _REMOTE_ADDR.set(address)
+    try:
+        yield
+    finally:
+        _REMOTE_ADDR.reset(token)
+
+
 def session_valid(helpdesk: Helpdesk, session: Session) -> bool:
-    """GI sessions die ``SessionMaxIdleTime`` after creation (the GI never refreshes them)."""
+    """GI sessions die ``SessionMaxIdleTime`` after creation (the GI never refreshes them) and, with
+    ``SessionCheckRemoteIP`` (the default), work only from the address that created them."""
     age = (helpdesk.now() - session.created).total_seconds()
-    return age < helpdesk.session_max_idle_time and age < helpdesk.session_max_time
+    if not (age < helpdesk.session_max_idle_time and age < helpdesk.session_max_time):
+        return False
+    address = _REMOTE_ADDR.get()
+    return not (helpdesk.session_check_remote_ip and address is not None and address != session.remote_addr)
 
 
 def caller_from_session(helpdesk: Helpdesk, session_id: str) -> Caller | None:
