@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,14 +14,6 @@ from otobo_znuny.emulator import Emulator, EmulatorTransport
 GT = "http://emulator/otrs/nph-genericinterface.pl/Webservice/GenericTicket"
 REST = "http://emulator/otrs/nph-genericinterface.pl/Webservice/GenericTicketConnectorREST"
 AGENT = {"UserLogin": "api-agent", "Password": "api-secret-1"}
-
-
-def shared_dir() -> Path:
-    """``/work/shared`` next to the repository, or ``$OTOBO_ZNUNY_SHARED_DIR``."""
-    env = os.environ.get("OTOBO_ZNUNY_SHARED_DIR")
-    if env:
-        return Path(env)
-    return (Path(__file__).resolve().parents[2] / ".." / "shared").resolve()
 
 
 class FakeClock:

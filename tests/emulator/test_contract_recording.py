@@ -19,8 +19,7 @@ import httpx
 import pytest
 
 from otobo_znuny.emulator import Emulator, run_in_thread
-
-from .conftest import shared_dir
+from support.recording import shared_dir
 
 RECORDING = shared_dir() / "contract" / "znuny-7.0.19-recorded.jsonl"
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")

@@ -17,8 +17,9 @@ from otobo_znuny.emulator import (
     run_in_thread,
 )
 from otobo_znuny.emulator.wire import parse_query_string
+from support.recording import shared_dir
 
-from .conftest import AGENT, GT, REST, FakeClock, call, error_code, new_ticket, shared_dir
+from .conftest import AGENT, GT, REST, FakeClock, call, error_code, new_ticket
 
 
 # ---------------------------------------------------------------- query strings
