@@ -15,7 +15,7 @@ from otobo_znuny.adapter import QUERY_KEYS, UNSUPPORTED_QUERY_KEYS, InvalidQuery
 from otobo_znuny.errors import RequestValidationError
 from otobo_znuny.models import IdName
 from otobo_znuny.wire.mapping import ticket_search_to_wire
-from support.recording import load_exchanges, shared_dir
+from support.recording import contract_file, load_exchanges
 
 UTC = ZoneInfo("UTC")
 _CREDENTIALS = {"UserLogin", "Password", "SessionID", "CustomerUserLogin"}
@@ -67,7 +67,7 @@ def _expand_braces(token: str) -> list[str]:
 
 def contract_search_parameters() -> set[str]:
     """The TicketSearch parameters CONTRACT.md 4.3 lists as accepted, read from the contract."""
-    text = (shared_dir() / "contract" / "CONTRACT.md").read_text(encoding="utf-8")
+    text = contract_file("CONTRACT.md").read_text(encoding="utf-8")
     section = text[text.index("**Accepted parameters**") : text.index("* **Dynamic fields**")]
     names: set[str] = set()
     for bullet in section.split("\n* ")[1:]:

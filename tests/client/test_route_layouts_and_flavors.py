@@ -26,7 +26,7 @@ from otobo_znuny import (
 )
 from otobo_znuny.emulator import Emulator, EmulatorTransport
 from otobo_znuny.testing import EMULATOR_BASE_URL
-from support.recording import shared_dir
+from support.recording import contract_file
 
 AUTH = BasicAuth(user_login="api-agent", password="api-secret-1")
 
@@ -94,7 +94,7 @@ async def test_dynamic_field_search_needs_a_post_route() -> None:
 async def test_ready2adopt_layout_from_its_yaml(tmp_path: Path) -> None:
     """Znuny's Ready2Adopt routes (POST /Ticket/Search, /Ticket/History/:TicketID), served from a YAML."""
     config = ClientConfig.ready2adopt(EMULATOR_BASE_URL, webservice_name="Ready2Adopt")
-    document = yaml.safe_load((shared_dir() / "contract" / "GenericTicketConnectorREST.yml").read_text())
+    document = yaml.safe_load(contract_file("GenericTicketConnectorREST.yml").read_text(encoding="utf-8"))
     mapping = document["Provider"]["Transport"]["Config"]["RouteOperationMapping"]
     types = {
         op.value: f"{'Session' if op.value.startswith('Session') else 'Ticket'}::{op.value}" for op in TicketOperation
@@ -120,7 +120,7 @@ async def test_ready2adopt_layout_from_its_yaml(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["GenericTicket", "GenericTicketConnectorREST"])
 async def test_config_from_the_shipped_webservice_files(name: str) -> None:
-    path = shared_dir() / "contract" / f"{name}.yml"
+    path = contract_file(f"{name}.yml")
     config = ClientConfig.from_webservice_yaml(EMULATOR_BASE_URL, path)
     preset = ClientConfig.generic_ticket if name == "GenericTicket" else ClientConfig.rest_connector
     expected = preset(EMULATOR_BASE_URL).operation_url_map

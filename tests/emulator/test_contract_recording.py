@@ -1,5 +1,7 @@
 """Contract test: replay the 41 recorded exchanges with a live Znuny 7.0.19 over real HTTP.
 
+The recording is the repository's copy (``tests/data/contract``, see ``support.recording``).
+
 Each request of ``znuny-7.0.19-recorded.jsonl`` is sent, in order, to the emulator seeded with
 ``znuny_lab`` and served by uvicorn on loopback. The reply must match the recorded one: status,
 Content-Type family, and for JSON the same keys recursively with the same JSON type per key (and the
@@ -16,12 +18,10 @@ import re
 from typing import Any
 
 import httpx
-import pytest
 
 from otobo_znuny.emulator import Emulator, run_in_thread
-from support.recording import shared_dir
+from support.recording import contract_file
 
-RECORDING = shared_dir() / "contract" / "znuny-7.0.19-recorded.jsonl"
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 _TN = re.compile(r"(?<!\d)\d{8}42\d{6}(?!\d)")
 _EPOCH = re.compile(r"(?<!\d)1\d{9}(?!\d)")
@@ -79,10 +79,10 @@ def normalise(value: Any, key: str = "") -> Any:
 
 
 def load_exchanges() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in RECORDING.read_text(encoding="utf-8").splitlines() if line.strip()]
+    text = contract_file("znuny-7.0.19-recorded.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-@pytest.mark.skipif(not RECORDING.exists(), reason="recording not available")
 def test_replay_recording_over_http() -> None:
     exchanges = load_exchanges()
     assert len(exchanges) == 41

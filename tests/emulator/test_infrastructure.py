@@ -17,7 +17,7 @@ from otobo_znuny.emulator import (
     run_in_thread,
 )
 from otobo_znuny.emulator.wire import parse_query_string
-from support.recording import shared_dir
+from support.recording import contract_file
 
 from .conftest import AGENT, GT, REST, FakeClock, call, error_code, new_ticket
 
@@ -84,7 +84,7 @@ def test_script_prefixes_and_url_escapes(lab: Emulator) -> None:
 
 def test_yaml_webservices_from_contract(lab: Emulator) -> None:
     for name in ("GenericTicket", "GenericTicketConnectorREST"):
-        service = load_webservice(shared_dir() / "contract" / f"{name}.yml")
+        service = load_webservice(contract_file(f"{name}.yml"))
         assert service.name == name
         builtin = lab.webservices[name]
         assert {(r.operation, r.operation_type, r.methods, r.route) for r in service.routes} == {

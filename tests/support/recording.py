@@ -1,5 +1,8 @@
-"""The recorded Znuny 7.0.19 exchanges (``../shared/contract/znuny-7.0.19-recorded.jsonl``), parsed.
+"""The recorded exchanges with live servers, parsed: Znuny 7.0.19 and OTOBO 11.0.6.
 
+The repository carries its own copy of the contract files (``tests/data/contract``, copied from the
+project's shared contract folder), so a fresh clone runs every test. ``$OTOBO_ZNUNY_CONTRACT_DIR``
+points the tests at another folder, e.g. newer recordings. Missing data fails loudly, never skips.
 Tests replay these exchanges from the file; no recorded value is copied into a test by hand.
 """
 
@@ -18,7 +21,9 @@ import yaml
 
 from otobo_znuny.config import TicketOperation
 
-__all__ = ["Exchange", "load_exchanges", "shared_dir"]
+__all__ = ["RECORDINGS", "Exchange", "contract_dir", "contract_file", "load_exchanges"]
+
+RECORDINGS = {"znuny": "znuny-7.0.19-recorded.jsonl", "otobo": "otobo-11.0.6-recorded.jsonl"}
 
 _TYPE_NAMES = {
     "Ticket::TicketCreate": "TicketCreate",
@@ -34,12 +39,18 @@ _TYPE_NAMES = {
 }
 
 
-def shared_dir() -> Path:
-    """The ``shared`` folder beside the repository, or ``$OTOBO_ZNUNY_SHARED_DIR``."""
-    env = os.environ.get("OTOBO_ZNUNY_SHARED_DIR")
-    if env:
-        return Path(env)
-    return (Path(__file__).resolve().parents[2] / ".." / "shared").resolve()
+def contract_dir() -> Path:
+    """The folder of contract files: ``$OTOBO_ZNUNY_CONTRACT_DIR``, else the repository's ``tests/data/contract``."""
+    env = os.environ.get("OTOBO_ZNUNY_CONTRACT_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / "data" / "contract"
+
+
+def contract_file(name: str) -> Path:
+    """One contract file by name; raises FileNotFoundError (a failing test, not a skip) when it is missing."""
+    path = contract_dir() / name
+    if not path.is_file():
+        raise FileNotFoundError(f"contract file {path} is missing (set OTOBO_ZNUNY_CONTRACT_DIR or restore tests/data)")
+    return path
 
 
 @cache
@@ -47,7 +58,7 @@ def _route_tables() -> dict[str, list[tuple[str, re.Pattern[str], str]]]:
     """Per web service: (method, path regex, operation type name), from the shipped YAML files."""
     tables: dict[str, list[tuple[str, re.Pattern[str], str]]] = {}
     for name in ("GenericTicket", "GenericTicketConnectorREST"):
-        document = yaml.safe_load((shared_dir() / "contract" / f"{name}.yml").read_text())
+        document = yaml.safe_load(contract_file(f"{name}.yml").read_text(encoding="utf-8"))
         provider = document["Provider"]
         rows = []
         for op_name in sorted(provider["Operation"]):
@@ -91,7 +102,7 @@ class Exchange:
     @property
     def operation(self) -> str | None:
         """The operation the server ran for this request (None when no route matched)."""
-        for method, pattern, type_name in _route_tables()[self.webservice]:
+        for method, pattern, type_name in _route_tables().get(self.webservice, []):
             if method == self.method and pattern.match(self.route):
                 return type_name
         return None
@@ -126,9 +137,9 @@ class Exchange:
 
 
 @cache
-def load_exchanges() -> tuple[Exchange, ...]:
-    """Every exchange of the recording, in order."""
-    path = shared_dir() / "contract" / "znuny-7.0.19-recorded.jsonl"
+def load_exchanges(server: str = "znuny") -> tuple[Exchange, ...]:
+    """Every exchange of one server's recording (a key of ``RECORDINGS``), in order."""
+    path = contract_file(RECORDINGS[server])
     exchanges = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
