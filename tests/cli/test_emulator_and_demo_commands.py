@@ -28,7 +28,7 @@ def test_emulator_serve_calls_the_library(monkeypatch: pytest.MonkeyPatch, tmp_p
         app, ["emulator", "serve", "--host", "0.0.0.0", "--port", "9191", "--seed", "znuny_lab", "--db", str(db)]
     )
     assert result.exit_code == 0, result.stderr
-    assert calls == [{"host": "0.0.0.0", "port": 9191, "seed": "znuny_lab", "db": db}]
+    assert calls == [{"host": "0.0.0.0", "port": 9191, "seed": "znuny_lab", "db": db, "flavor": "znuny"}]
     assert "http://0.0.0.0:9191/otrs/nph-genericinterface.pl" in result.stderr
 
 
@@ -46,7 +46,7 @@ def test_emulator_serve_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(emulator_package, "serve", lambda **kwargs: calls.append(kwargs))
     assert runner.invoke(app, ["emulator", "serve"]).exit_code == 0
-    assert calls == [{"host": "127.0.0.1", "port": 8080, "seed": "demo", "db": None}]
+    assert calls == [{"host": "127.0.0.1", "port": 8080, "seed": "demo", "db": None, "flavor": "znuny"}]
 
 
 def test_emulator_serve_refuses_unknown_seeds_and_ports(monkeypatch: pytest.MonkeyPatch) -> None:

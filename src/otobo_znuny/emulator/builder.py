@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from otobo_znuny.emulator import dynamic_fields
+from otobo_znuny.emulator.flavors import Flavor, get_flavor
 from otobo_znuny.emulator.operations import ticket_core
 from otobo_znuny.emulator.state import (
     PERMISSIONS,
@@ -86,8 +87,9 @@ def _permissions(value: str | Iterable[str]) -> set[str]:
 class HelpdeskBuilder:
     """Builds a :class:`Helpdesk` with the standard Znuny states, priorities, types and root agent."""
 
-    def __init__(self, clock: Clock = utc_now, *, standard: bool = True) -> None:
+    def __init__(self, clock: Clock = utc_now, *, standard: bool = True, flavor: str | Flavor = "znuny") -> None:
         self.helpdesk = Helpdesk(clock=clock)
+        self.helpdesk.flavor = get_flavor(flavor)
         data = self.helpdesk.data
         if standard:
             for state_id, name, type_name in STANDARD_STATES:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from otobo_znuny.emulator.faults import Faults, RequestCounters
+from otobo_znuny.emulator.flavors import Flavor, get_flavor
 from otobo_znuny.emulator.operations import (
     common,
     extras,
@@ -36,20 +38,11 @@ from otobo_znuny.emulator.wire import (
     OperationFault,
     booleans_to_ints,
     charset_of,
-    encode_json,
     is_string_with_data,
     parse_query_string,
 )
 
 _ENDPOINT = re.compile(r"^(.*?)/nph-genericinterface\.pl/Webservice(ID)?/([^/]+)(/.*)?$")
-_HEADER_PARAMS = {
-    "x-otrs-header-userlogin": "UserLogin",
-    "x-otrs-header-customeruserlogin": "CustomerUserLogin",
-    "x-otrs-header-sessionid": "SessionID",
-    "x-otrs-header-password": "Password",
-    "x-otrs-header-impersonateasuser": "ImpersonateAsUser",
-    "x-otrs-header-twofactortoken": "TwoFactorToken",
-}
 WRITE_TYPES = {
     "Session::SessionCreate",
     "Session::SessionRemove",
@@ -81,17 +74,17 @@ class EmulatorRequest:
 @dataclass
 class EmulatorResponse:
     status: int
-    content_type: str
+    content_type: str | None  # None: no Content-Type header at all
     body: bytes
     delay: float = 0.0  # seconds the shell should wait before answering (fault injection)
+    location: str | None = None  # a redirect's Location header
 
     @property
     def headers(self) -> list[tuple[str, str]]:
-        return [
-            ("Content-Type", self.content_type),
-            ("Content-Length", str(len(self.body))),
-            ("Connection", "close"),
-        ]
+        headers = [("Content-Type", self.content_type)] if self.content_type is not None else []
+        if self.location is not None:
+            headers.append(("Location", self.location))
+        return [*headers, ("Content-Length", str(len(self.body))), ("Connection", "close")]
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -104,8 +97,10 @@ def _text(status: int, text: str) -> EmulatorResponse:
 class Emulator:
     """An in-memory OTOBO/Znuny GenericInterface server.
 
-    Construct with :meth:`from_seed` (``"znuny_lab"``, ``"demo"``, ``"empty"``) or from a
-    :class:`~otobo_znuny.emulator.state.Helpdesk` (see ``HelpdeskBuilder``).
+    Construct with :meth:`from_seed` (``"lab"``, ``"demo"``, ``"empty"``) or from a
+    :class:`~otobo_znuny.emulator.state.Helpdesk` (see ``HelpdeskBuilder``). ``flavor`` (``"znuny"``,
+    the default, or ``"otobo"``) chooses the server it answers like (see ``flavors``); ``None`` keeps
+    the helpdesk's.
 
     Thread-safe for requests: each operation runs under ``helpdesk.lock`` (the password hash of a
     password login is computed before the lock is taken); fault decisions and counters have their
@@ -120,8 +115,12 @@ class Emulator:
         webservices: dict[str, WebService] | None = None,
         db: str | Path | None = None,
         seed_faults: int | None = 0,
+        flavor: str | Flavor | None = None,
     ) -> None:
         self.helpdesk = helpdesk if helpdesk is not None else Helpdesk()
+        if flavor is not None:
+            self.helpdesk.flavor = get_flavor(flavor)
+        self._key_order = random.Random(0)  # OTOBO's JSON key order: varies, but reproducibly
         self.webservices: dict[str, WebService] = webservices if webservices is not None else builtin_webservices()
         self.faults = Faults(seed_faults)
         self.faults.bind_sessions(self.expire_sessions)
@@ -159,23 +158,38 @@ class Emulator:
         *,
         clock: Clock = utc_now,
         db: str | Path | None = None,
+        flavor: str | Flavor = "znuny",
     ) -> Emulator:
-        """An emulator with seed data ``"znuny_lab"``, ``"demo"`` or ``"empty"``.
+        """An emulator with seed data ``"lab"`` (alias ``"znuny_lab"``), ``"demo"`` or ``"empty"``,
+        answering like ``flavor`` (``"znuny"`` or ``"otobo"``; the lab seed follows it too).
 
-        Raises ``ValueError`` for an unknown seed name.
+        Raises ``ValueError`` for an unknown seed or flavor name.
         """
         from otobo_znuny.emulator import seeds
 
-        return cls(seeds.build(seed, clock=clock), db=db)
+        chosen = get_flavor(flavor)
+        return cls(seeds.build(seed, clock=clock, flavor=chosen), db=db, flavor=chosen)
 
     @classmethod
-    def with_tickets(cls, count: int, *, seed: str = "demo", clock: Clock = utc_now) -> Emulator:
+    def with_tickets(
+        cls, count: int, *, seed: str = "demo", clock: Clock = utc_now, flavor: str | Flavor = "znuny"
+    ) -> Emulator:
         """A seeded emulator plus ``count`` generated tickets (fast; for benchmarks)."""
         from otobo_znuny.emulator.builder import generate_tickets
 
-        emulator = cls.from_seed(seed, clock=clock)
+        emulator = cls.from_seed(seed, clock=clock, flavor=flavor)
         generate_tickets(emulator.helpdesk, count)
         return emulator
+
+    @property
+    def flavor(self) -> Flavor:
+        """The server this emulator answers like (``flavor.name``: ``znuny`` or ``otobo``)."""
+        return self.helpdesk.flavor
+
+    @property
+    def script_path(self) -> str:
+        """``<alias>/nph-genericinterface.pl`` of the flavour, e.g. ``/otobo/nph-genericinterface.pl``."""
+        return self.flavor.default_script
 
     def add_webservice(self, webservice: WebService) -> None:
         self.webservices[webservice.name] = webservice
@@ -202,13 +216,16 @@ class Emulator:
     # ------------------------------------------------------------------ the pipeline
     def handle(self, request: EmulatorRequest) -> EmulatorResponse:
         """Process one request. Raises :class:`DropConnection` when no reply must be sent."""
-        # Znuny matches the URI as sent: no merging of "//" (only OTOBO's PSGI middleware does that).
-        found = _ENDPOINT.match(request.path)
-        if found is None:
-            return _text(404, "Not Found")
+        flavor = self.flavor
+        path = flavor.request_path(request.path)  # Znuny matches the URI as sent; OTOBO merges "//"
+        found = _ENDPOINT.match(path)
+        if found is None or not flavor.serves_alias(found.group(1)):
+            return _outside_endpoint(flavor, path)
         service = self.webservices.get(unquote(found.group(3)))
         if service is None:
-            raise DropConnection("before")  # Provider.pm returns without output
+            if flavor.unknown_webservice == "drop":
+                raise DropConnection("before")  # Provider.pm returns without output
+            return EmulatorResponse(500, None, b"")
         rest = found.group(4) or ""
         method = request.method.upper()
         matched = service.match(method, rest)
@@ -220,7 +237,7 @@ class Emulator:
             response = _text(500, "Internal Server Error")
             response.delay = decision.delay
             return response
-        response = self._process(request, service, matched, rest)
+        response = self._process(request, service, matched, rest, flavor)
         response.delay = decision.delay
         if decision.drop == "after":
             raise DropConnection("after", injected=True)
@@ -232,6 +249,7 @@ class Emulator:
         service: WebService,
         matched: Any,
         rest: str,
+        flavor: Flavor,
     ) -> EmulatorResponse:
         method = request.method.upper()
         if matched is None:
@@ -245,7 +263,7 @@ class Emulator:
                 return _text(413, "Request Entity Too Large")
             content_type = request.headers.get("content-type", "")
             media = content_type.split(";")[0].strip().lower()
-            if not (media == "application/json" or media.endswith("+json")):
+            if flavor.body_needs_json_content_type and not (media == "application/json" or media.endswith("+json")):
                 return _text(500, "Could not read input data")
             charset = charset_of(content_type) or "utf-8"
             try:
@@ -253,7 +271,7 @@ class Emulator:
             except LookupError:
                 charset = "utf-8"
             raw = request.body
-            if raw.startswith(codecs.BOM_UTF8):
+            if flavor.strips_bom and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
             try:
                 body_data = json.loads(raw.decode(charset, errors="replace"))
@@ -261,10 +279,11 @@ class Emulator:
                 return _text(500, "Error while decoding request content.")
             if not isinstance(body_data, (dict, list)) or not body_data:
                 return _text(500, "Unsupported request content structure.")
-            body_data = booleans_to_ints(body_data)
+            if flavor.json_booleans_as_ints:
+                body_data = booleans_to_ints(body_data)
         extra: dict[str, Any] = parse_query_string(request.query)
         extra.update(placeholders)
-        for header, key in _HEADER_PARAMS.items():
+        for header, key in flavor.credential_headers.items():
             if header in request.headers:
                 extra[key] = request.headers[header]
         if isinstance(body_data, list):
@@ -275,9 +294,11 @@ class Emulator:
             if not has_body:
                 params["RequestMethod"] = method
         self.counters.record(route.operation, _auth_kind(params))
+        if route.operation_type not in flavor.operation_types:
+            return self._fault(flavor.missing_operation_fault(route.operation_type))
         runner = self._operations.get(route.operation_type)
         if runner is None:
-            return _fault("OperationObject returned an error, cancelling Request")
+            return self._fault("OperationObject returned an error, cancelling Request")
         with (
             common.prehashed_password(params, self.helpdesk.password_hash_iterations),
             common.remote_address(request.client),
@@ -294,15 +315,34 @@ class Emulator:
             except OperationError as error:
                 data = {"Error": {"ErrorCode": error.code, "ErrorMessage": error.message}}
             except OperationFault as fault:
-                return _fault(fault.message)
+                return self._fault(fault.message)
             if self._store is not None and route.operation_type in WRITE_TYPES and "Error" not in data:
                 self._store.save(self.helpdesk.data)
-        return EmulatorResponse(200, JSON_CONTENT_TYPE, encode_json(data))
+        return EmulatorResponse(200, JSON_CONTENT_TYPE, flavor.encode_json(data, self._key_order))
+
+    def _fault(self, message: str) -> EmulatorResponse:
+        """An operation that failed (``Success => 0``): HTTP 500, text/plain, a JSON fault object."""
+        body = self.flavor.encode_json({"faultcode": "Server", "faultstring": message}, self._key_order)
+        return EmulatorResponse(500, TEXT_CONTENT_TYPE, body)
 
 
-def _fault(message: str) -> EmulatorResponse:
-    body = encode_json({"faultcode": "Server", "faultstring": message})
-    return EmulatorResponse(500, TEXT_CONTENT_TYPE, body)
+_NOT_FOUND_PAGE = (
+    b"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>"
+    b"<body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>\n"
+)
+
+
+def _outside_endpoint(flavor: Flavor, path: str) -> EmulatorResponse:
+    """A path that is not ``<alias>/nph-genericinterface.pl/Webservice[ID]/<name>``.
+
+    OTOBO (``otobo.psgi``): outside its alias an HTML 404 page; inside it a redirect to the default
+    interface (the login page). Znuny's web server: 404.
+    """
+    if flavor.script_alias is None:
+        return _text(404, "Not Found")
+    if path == flavor.script_alias or path.startswith(flavor.script_alias + "/"):
+        return EmulatorResponse(302, "text/html; charset=UTF-8", b"", location=f"{flavor.script_alias}/index.pl")
+    return EmulatorResponse(404, "text/html; charset=UTF-8", _NOT_FOUND_PAGE)
 
 
 def _auth_kind(params: Any) -> str:

@@ -66,11 +66,12 @@ def normalise(field: DynamicFieldDef, value: Any) -> tuple[bool, Any]:
 
 
 def history_value(value: Any) -> str:
-    """How a value appears in a ``TicketDynamicFieldUpdate`` history name."""
+    """How a value appears in a ``TicketDynamicFieldUpdate`` history name: the driver's
+    ``ReadableValueRender``, which joins the items of a multi-value field with ``", "`` (O49, O50)."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return ",".join(str(v) for v in value)
+        return ", ".join(str(v) for v in value)
     return str(value)
 
 

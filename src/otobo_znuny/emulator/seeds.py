@@ -1,13 +1,16 @@
-"""Seed data: ``znuny_lab`` (mirrors the recorded live Znuny 7.0.19), ``demo`` and ``empty``."""
+"""Seed data: ``lab`` (the lab systems of the recordings; ``znuny_lab`` is its older name), ``demo``
+and ``empty``. Every seed takes the server flavour; ``lab`` follows it in the data a fresh
+installation of that server has (built-in dynamic fields, the welcome ticket)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from otobo_znuny.emulator.builder import ArticleSpec, HelpdeskBuilder
+from otobo_znuny.emulator.flavors import ZNUNY, Flavor, get_flavor
 from otobo_znuny.emulator.state import Clock, Helpdesk, utc_now
 
-SEEDS = ("znuny_lab", "demo", "empty")
+SEEDS = ("lab", "znuny_lab", "demo", "empty")
 
 LAB_TAGS = ("urgent", "vip", "billing", "bug", "feature")
 
@@ -21,10 +24,12 @@ def _standard_queues(builder: HelpdeskBuilder) -> HelpdeskBuilder:
     )
 
 
-def znuny_lab(clock: Clock = utc_now) -> Helpdesk:
-    """The lab system of the recording: queues 1-4, ``api-agent``/``api-secret-1`` (ID 2),
-    ``customer-1``, the lab dynamic fields and the welcome ticket 1."""
-    builder = HelpdeskBuilder(clock)
+def lab(clock: Clock = utc_now, flavor: str | Flavor = ZNUNY) -> Helpdesk:
+    """The lab system of the recordings (Znuny 7.0.19, OTOBO 11.0.6): queues 1-4, ``api-agent`` /
+    ``api-secret-1`` (ID 2), ``customer-1``, the fields ``OrderID`` and ``Tags``, the server's
+    built-in dynamic fields and its welcome ticket 1."""
+    chosen = get_flavor(flavor)
+    builder = HelpdeskBuilder(clock, flavor=chosen)
     builder.group("timeaccounting_webservice")
     _standard_queues(builder)
     builder.agent(
@@ -46,28 +51,19 @@ def znuny_lab(clock: Clock = utc_now) -> Helpdesk:
     )
     builder.dynamic_field("OrderID", "Text", label="Order ID")
     builder.dynamic_field("Tags", "Multiselect", possible_values=LAB_TAGS)
-    builder.dynamic_field("ProcessManagementActivityID", "Text")
-    builder.dynamic_field("ProcessManagementAttachment", "Text")
-    builder.dynamic_field("ProcessManagementProcessID", "Text")
-    builder.dynamic_field("TicketCalendarEndTime", "DateTime")
-    builder.dynamic_field("TicketCalendarStartTime", "DateTime")
+    for name, field_type in chosen.builtin_dynamic_fields:
+        builder.dynamic_field(name, field_type)
     helpdesk = builder.build()
     now = helpdesk.now()
+    welcome = chosen.welcome
     builder.ticket(
-        "Welcome to Znuny!",
+        welcome.title,
         queue="Raw",
         customer_user="customer@example.com",
-        customer_id="Znuny",
-        number="2021012710123456",
+        customer_id=welcome.customer_id,
+        number=welcome.number,
         created=now - timedelta(days=30),
-        articles=[
-            ArticleSpec(
-                "Welcome to Znuny!",
-                "Welcome!\n\nThank you for installing Znuny, the powerful and flexible ticket system.",
-                sender_type="customer",
-                from_="Znuny Feedback <feedback@znuny.org>",
-            )
-        ],
+        articles=[ArticleSpec(welcome.title, welcome.body, sender_type="customer", from_=welcome.sender)],
     )
     # the live system's ticket-number counter was reset for the recording day
     helpdesk.data.tn_counters.clear()
@@ -115,11 +111,16 @@ _DEMO_CUSTOMERS = [
 ]
 
 
-def demo(clock: Clock = utc_now) -> Helpdesk:
+def znuny_lab(clock: Clock = utc_now, flavor: str | Flavor = ZNUNY) -> Helpdesk:
+    """The ``lab`` seed under its older name."""
+    return lab(clock, flavor)
+
+
+def demo(clock: Clock = utc_now, flavor: str | Flavor = ZNUNY) -> Helpdesk:
     """A small realistic helpdesk: queues incl. ``Support::Hardware``, agents ``alice``/``bob``/
     ``api-agent``, customers, fields ``OrderID`` (Text), ``Tags`` (Multiselect), ``DueDate`` (Date)
     and 30 tickets with articles and some attachments."""
-    builder = HelpdeskBuilder(clock)
+    builder = HelpdeskBuilder(clock, flavor=flavor)
     builder.group("support").group("sales").group("billing").group("timeaccounting_webservice")
     _standard_queues(builder)
     builder.queue("Support", group="support").queue("Support::Hardware", group="support")
@@ -198,14 +199,14 @@ def demo(clock: Clock = utc_now) -> Helpdesk:
     return helpdesk
 
 
-def empty(clock: Clock = utc_now) -> Helpdesk:
+def empty(clock: Clock = utc_now, flavor: str | Flavor = ZNUNY) -> Helpdesk:
     """Standard states/priorities/types, root agent, queues 1-4, no tickets."""
-    return _standard_queues(HelpdeskBuilder(clock)).build()
+    return _standard_queues(HelpdeskBuilder(clock, flavor=flavor)).build()
 
 
-def build(name: str, clock: Clock = utc_now) -> Helpdesk:
-    """The seed called ``name``; raises ``ValueError`` for unknown names."""
-    factories = {"znuny_lab": znuny_lab, "demo": demo, "empty": empty}
+def build(name: str, clock: Clock = utc_now, flavor: str | Flavor = ZNUNY) -> Helpdesk:
+    """The seed called ``name`` for a server of ``flavor``; raises ``ValueError`` for unknown names."""
+    factories = {"lab": lab, "znuny_lab": znuny_lab, "demo": demo, "empty": empty}
     if name not in factories:
         raise ValueError(f"unknown seed {name!r}; choose one of {', '.join(SEEDS)}")
-    return factories[name](clock)
+    return factories[name](clock, flavor)

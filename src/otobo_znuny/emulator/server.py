@@ -14,8 +14,10 @@ from typing import Any
 
 from otobo_znuny.emulator.asgi import make_app
 from otobo_znuny.emulator.core import Emulator
+from otobo_znuny.emulator.flavors import ZNUNY
 
-DEFAULT_SCRIPT = "/otrs/nph-genericinterface.pl"
+DEFAULT_SCRIPT = ZNUNY.default_script
+"""The Znuny flavour's ``/otrs/nph-genericinterface.pl`` (``ServerHandle.genericinterface_url`` follows the flavour)."""
 
 
 @dataclass
@@ -29,8 +31,9 @@ class ServerHandle:
 
     @property
     def genericinterface_url(self) -> str:
-        """``<base_url>/otrs/nph-genericinterface.pl`` (append ``/Webservice/<name>/...``)."""
-        return self.base_url + DEFAULT_SCRIPT
+        """``<base_url>/otrs/nph-genericinterface.pl`` (``/otobo/...`` for the OTOBO flavour; append
+        ``/Webservice/<name>/...``)."""
+        return self.base_url + self.emulator.script_path
 
 
 def _config(emulator: Emulator, host: str, port: int, log_level: str) -> Any:
@@ -56,15 +59,17 @@ def serve(
     *,
     emulator: Emulator | None = None,
     log_level: str = "info",
+    flavor: str = "znuny",
 ) -> None:
     """Run the emulator until interrupted (blocking). Requires ``uvicorn``.
 
     ``db``: a SQLite file; the state is loaded from it if present and saved after every write.
-    Raises ``ValueError`` for an unknown seed, ``ImportError`` without uvicorn.
+    ``flavor``: ``znuny`` or ``otobo``, the server it answers like.
+    Raises ``ValueError`` for an unknown seed or flavor, ``ImportError`` without uvicorn.
     """
     import uvicorn
 
-    emu = emulator if emulator is not None else Emulator.from_seed(seed, db=db)
+    emu = emulator if emulator is not None else Emulator.from_seed(seed, db=db, flavor=flavor)
     uvicorn.Server(_config(emu, host, port, log_level)).run()
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from otobo_znuny.emulator.flavors import ZNUNY, Flavor
+
 Clock = Callable[[], datetime]
 
 #: The permission kinds of a group membership; ``rw`` implies all of them.
@@ -422,6 +424,8 @@ class Helpdesk:
         self.session_check_remote_ip = True
         """``SessionCheckRemoteIP`` (on by default): a session works only from the address that created it."""
         self.password_hash_iterations = PASSWORD_HASH_ITERATIONS
+        self.flavor: Flavor = ZNUNY
+        """Which server the operations behave like (set by ``Emulator(flavor=...)``; see ``flavors``)."""
 
     def now(self) -> datetime:
         """The clock's time, or the moment set by :meth:`frozen_at` in this thread."""

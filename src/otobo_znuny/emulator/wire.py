@@ -79,9 +79,10 @@ def booleans_to_ints(value: Any) -> Any:
     return value
 
 
-def encode_json(data: Any) -> bytes:
-    """Sorted keys, no ASCII escaping, U+2028/U+2029 escaped (as Znuny's JSON encoder)."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def encode_json(data: Any, *, sort_keys: bool = True) -> bytes:
+    """No ASCII escaping, U+2028/U+2029 escaped (both servers' JSON encoders); keys sorted (Znuny's
+    ``SortKeys``) unless ``sort_keys=False`` (then in the order of ``data``)."""
+    text = json.dumps(data, sort_keys=sort_keys, ensure_ascii=False, separators=(",", ":"))
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode("utf-8")
 
 
@@ -99,8 +100,9 @@ def is_true(value: Any) -> bool:
 
 
 def is_string_with_data(value: Any) -> bool:
-    """Perl ``IsStringWithData``: a non-empty scalar (numbers count as strings)."""
-    if isinstance(value, (dict, list)) or value is None:
+    """Perl ``IsStringWithData``: a non-empty scalar (numbers count as strings). A JSON boolean
+    (which reaches the operations only on OTOBO 11, as a JSON::XS object: a reference) is none."""
+    if isinstance(value, (dict, list, bool)) or value is None:
         return False
     return str(value) != ""
 
@@ -109,6 +111,8 @@ def as_str(value: Any) -> str:
     """A scalar rendered as Perl would (``15`` not ``15.0``)."""
     if value is None:
         return ""
+    if isinstance(value, bool):  # a JSON::XS boolean stringifies as 1 / 0
+        return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from otobo_znuny.emulator.operations.common import authenticate, ticket_permission
 from otobo_znuny.emulator.state import HISTORY_TYPES, Helpdesk, fmt_time
-from otobo_znuny.emulator.wire import OperationError, as_str, is_true
+from otobo_znuny.emulator.wire import OperationError, as_str, is_string_with_data, is_true
 
 P = "TicketHistoryGet"
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def run(helpdesk: Helpdesk, params: dict[str, Any]) -> dict[str, Any]:
-    """Return ``{"TicketHistory": [{"TicketID": "<id>", "History": [...]}]}``; agents only."""
+    """Return ``{"TicketHistory": [{"TicketID": <id as requested>, "History": [...]}]}``; agents only."""
     caller = authenticate(helpdesk, params)
     if caller is None:
         raise OperationError(f"{P}.AuthFail", f"{P}: Authorization failing!")
@@ -21,19 +23,23 @@ def run(helpdesk: Helpdesk, params: dict[str, Any]) -> dict[str, Any]:
     if not is_true(params.get("TicketID")):
         raise OperationError(f"{P}.MissingParameter", f"{P}: TicketID parameter is missing!")
     raw = params["TicketID"]
+    # The reply echoes each requested ID as the request had it: the items of a split string are
+    # strings (even for "TicketID": 2, Z16/O16), the items of a list keep their JSON type (O50).
+    ids: list[Any]
     if isinstance(raw, list):
         if any(isinstance(i, (dict, list)) for i in raw):
             raise OperationError(f"{P}.WrongStructure", f"{P}: Structure for TicketID is not correct!")
-        ids = [as_str(i) for i in raw]
-    elif isinstance(raw, dict):
+        ids = list(raw)
+    elif isinstance(raw, dict) or not is_string_with_data(raw):
         raise OperationError(f"{P}.WrongStructure", f"{P}: Structure for TicketID is not correct!")
     else:
         ids = as_str(raw).split(",")
     result = []
     for ticket_id in ids:
-        ticket = helpdesk.data.tickets.get(int(ticket_id)) if ticket_id.isdigit() else None
+        text = as_str(ticket_id)
+        ticket = helpdesk.data.tickets.get(int(text)) if _DIGITS.fullmatch(text) else None
         if ticket is None or not ticket_permission(helpdesk, caller, ticket, "ro"):
-            raise OperationError(f"{P}.AccessDenied", f"{P}: User does not have access to the ticket {ticket_id}!")
+            raise OperationError(f"{P}.AccessDenied", f"{P}: User does not have access to the ticket {text}!")
         history = [
             {
                 "ArticleID": entry.article_id,

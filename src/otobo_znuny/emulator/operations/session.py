@@ -40,7 +40,8 @@ def create(helpdesk: Helpdesk, params: Any, *, remote_addr: str = "127.0.0.1", u
 
 
 def session_data(helpdesk: Helpdesk, session: Session) -> dict[str, Any]:
-    """The key/value data stored with a session (user record + preferences + session keys)."""
+    """The key/value data stored with a session (user record + preferences + session keys); the
+    preferences of a fresh agent differ between the servers (``flavor.agent_session_defaults``)."""
     start = epoch(session.created)
     values: dict[str, Any] = {
         "SessionSource": "GenericInterface",
@@ -52,29 +53,20 @@ def session_data(helpdesk: Helpdesk, session: Session) -> dict[str, Any]:
     }
     if session.user_type == "User":
         agent = helpdesk.data.agents[session.user_id or 0]
+        values.update(helpdesk.flavor.agent_session_defaults)
         values.update(
             {
-                "AdminCommunicationLogPageShown": "25",
-                "AdminDynamicFieldsOverviewPageShown": "25",
                 "ChangeTime": fmt_time(agent.created),
                 "CreateTime": fmt_time(agent.created),
-                "UserActivityLinkTarget": "_self",
-                "UserCreateNextMask": "",
                 "UserEmail": agent.email,
                 "UserFirstname": agent.first_name,
                 "UserFullname": agent.full_name,
                 "UserID": str(agent.id),
                 "UserLastLogin": str(start),
                 "UserLastLoginTimestamp": fmt_time(session.created),
-                "UserLastViewsLimit": "5",
-                "UserLastViewsPosition": "Avatar",
                 "UserLastname": agent.last_name,
                 "UserLogin": agent.login,
                 "UserLoginFailed": "0",
-                "UserRefreshTime": "0",
-                "UserTicketOverviewMediumPageShown": "20",
-                "UserTicketOverviewPreviewPageShown": "15",
-                "UserTicketOverviewSmallPageShown": "25",
                 "UserTitle": None,
                 "ValidID": "1" if agent.valid else "2",
             }
@@ -115,7 +107,8 @@ def get(helpdesk: Helpdesk, params: Any) -> dict[str, Any]:
 
 
 def remove(helpdesk: Helpdesk, params: Any) -> dict[str, Any]:
-    """Remove a session; the caller must authenticate with login + password (Znuny)."""
+    """Remove a session; the caller must authenticate with login + password (Znuny only: OTOBO 11
+    has no such operation, the emulator answers it with the fault of ``flavors``)."""
     if not isinstance(params, dict) or not params:
         raise OperationError("SessionRemove.MissingParameter", "SessionRemove: The request is empty!")
     if not is_string_with_data(params.get("SessionID")):

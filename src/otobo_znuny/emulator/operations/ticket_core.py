@@ -163,7 +163,11 @@ def set_state(helpdesk: Helpdesk, ticket: Ticket, state_id: int, user_id: int) -
     helpdesk.add_history(ticket, "StateUpdate", f"%%{old.name}%%{new.name}%%", user_id)
     if new.type_name in ("closed", "removed", "merged"):
         ticket.close_time = helpdesk.now()
-    if not new.type_name.startswith("pending"):
+    # Event TicketPendingTimeReset: a non-pending state clears the pending time; Znuny writes the
+    # SetPendingTime entry every time, OTOBO only when a pending time was set (see flavors).
+    if not new.type_name.startswith("pending") and (
+        helpdesk.flavor.pending_reset_always or ticket.pending_until is not None
+    ):
         set_pending_time(helpdesk, ticket, None, user_id)
 
 
@@ -294,3 +298,15 @@ def create_article(
         stored.time_unit = article.time_unit
         account_time(helpdesk, ticket, article_id, article.time_unit, user_id)
     return stored
+
+
+def article_id_on_wire(article: Article) -> int | str:
+    """The ArticleID a TicketCreate/TicketUpdate reply carries: a JSON string for an article from a
+    customer, a number otherwise (Z3/Z4/Z10/Z34, O3/O4/O10/O34/O42; Z13/O13/O48 for updates).
+
+    Both servers' ``MIMEBase.pm`` ArticleCreate compare ``$Article->{ArticleID} eq $ArticleID`` only
+    for customer articles (the unlock-timeout check), and that string comparison makes JSON::XS
+    encode the number as a string. The channel and dynamic fields play no part (O42: Email with
+    dynamic fields gives a string; O4: Internal with dynamic fields a number).
+    """
+    return str(article.id) if article.sender_type_id == 3 else article.id

@@ -56,7 +56,12 @@ def run(helpdesk: Helpdesk, params: dict[str, Any]) -> dict[str, Any]:
     raw_articles = params.get("Article")
     if isinstance(raw_articles, dict) and raw_articles:
         article_list = [raw_articles]
-    elif isinstance(raw_articles, list) and raw_articles and all(isinstance(a, dict) and a for a in raw_articles):
+    elif (
+        helpdesk.flavor.article_lists
+        and isinstance(raw_articles, list)
+        and raw_articles
+        and all(isinstance(a, dict) and a for a in raw_articles)
+    ):
         article_list = list(raw_articles)
     else:
         raise _missing("Article parameter is missing or not valid!")
@@ -132,7 +137,7 @@ def run(helpdesk: Helpdesk, params: dict[str, Any]) -> dict[str, Any]:
     for field_def, value in field_values:
         if field_def.object_type == "Ticket" and value is not None:
             ticket_core.set_ticket_dynamic_field(helpdesk, new, field_def, value, user_id)
-    article_ids: list[int] = []
+    article_ids: list[int | str] = []
     for article in articles:
         if not article.from_:
             article.from_ = f'"{customer.full_name}" <{customer.email}>' if customer else customer_user
@@ -141,7 +146,7 @@ def run(helpdesk: Helpdesk, params: dict[str, Any]) -> dict[str, Any]:
             type(a)(a.file_id, a.filename, a.content, a.content_type, a.disposition, a.content_id) for a in attachments
         ]
         article.dynamic_fields = [(f, v) for f, v in field_values if f.object_type == "Article"]
-        article_ids.append(ticket_core.create_article(helpdesk, new, article, user_id).id)
+        article_ids.append(ticket_core.article_id_on_wire(ticket_core.create_article(helpdesk, new, article, user_id)))
     target_owner = owner.id if owner else (caller.agent.id if caller.agent else 1)
     if target_owner != new.owner_id:
         ticket_core.set_owner(helpdesk, new, target_owner, user_id)
@@ -153,12 +158,5 @@ def run(helpdesk: Helpdesk, params: dict[str, Any]) -> dict[str, Any]:
     if state.type_name.startswith("closed"):
         ticket_core.set_lock(helpdesk, new, 1, user_id)
 
-    # Znuny answers ArticleID as a JSON number when dynamic fields were set (recording, exchange 4).
-    article_id: Any
-    if len(article_ids) > 1:
-        article_id = article_ids
-    elif field_values:
-        article_id = article_ids[0]
-    else:
-        article_id = str(article_ids[0])
+    article_id: Any = article_ids if len(article_ids) > 1 else article_ids[0]
     return {"ArticleID": article_id, "TicketID": str(new.id), "TicketNumber": new.number}

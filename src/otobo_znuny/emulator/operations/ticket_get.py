@@ -1,4 +1,5 @@
-"""TicketGet (``Ticket::TicketGet``) and the ticket/article JSON shapes of Znuny 7."""
+"""TicketGet (``Ticket::TicketGet``) and the ticket/article JSON shapes (Znuny 7; OTOBO 11 adds the
+article keys of ``helpdesk.flavor.article_extra_keys``)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from otobo_znuny.emulator.wire import OperationError, as_list, as_str, is_string
 
 P = "TicketGet"
 _ID = re.compile(r"^[1-9]\d*$")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def ticket_to_wire(helpdesk: Helpdesk, ticket: Ticket, *, with_dynamic_fields: bool, extended: bool) -> dict[str, Any]:
-    """One ticket as Znuny 7.0 TicketGet returns it (numbers and strings as recorded)."""
+    """One ticket as TicketGet returns it (numbers and strings as recorded; the same on both servers)."""
     data = helpdesk.data
     now = helpdesk.now()
     queue = data.queues[ticket.queue_id]
@@ -155,6 +157,7 @@ def article_to_wire(
         "TicketID": article.ticket_id,
         "TimeUnit": _number(article.time_unit),
         "To": article.to,
+        **helpdesk.flavor.article_extra_keys,
     }
     if with_dynamic_fields:
         fields = helpdesk.dynamic_fields_sorted("Article")
@@ -213,11 +216,12 @@ def run(helpdesk: Helpdesk, params: dict[str, Any]) -> dict[str, Any]:
     ids = parse_ticket_ids(params["TicketID"])
     if ids is None:
         raise OperationError(f"{P}.WrongStructure", f"{P}: Structure for TicketID is not correct!")
-    if any(not _ID.match(i) for i in ids):
+    if helpdesk.flavor.ticket_id_integer_check and any(not _ID.match(i) for i in ids):
         raise OperationError(f"{P}.WrongStructure", f"{P}: Invalid ticket ID parameter(s) found!")
     tickets: list[Ticket] = []
     for raw in ids:
-        ticket = helpdesk.data.tickets.get(int(raw))
+        # without the integer check (OTOBO) an ID that names no ticket fails the permission check (O55)
+        ticket = helpdesk.data.tickets.get(int(raw)) if _DIGITS.fullmatch(raw) else None
         if ticket is None or not ticket_permission(helpdesk, caller, ticket, "ro"):
             raise OperationError(f"{P}.AccessDenied", f"{P}: User does not have access to the ticket!")
         tickets.append(ticket)

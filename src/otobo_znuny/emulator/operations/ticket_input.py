@@ -193,7 +193,9 @@ def check_article(
     if content_type:
         content_type = re.sub(r"[\r\n]", " ", content_type).lower()
         ct_mime, ct_charset = content_type_parts(content_type)
-        if not valid_charset(ct_charset) or not valid_mime_type(ct_mime):
+        # Znuny needs a charset= in the ContentType; OTOBO checks one only when it is there
+        charset_ok = valid_charset(ct_charset) or (not ct_charset and not helpdesk.flavor.content_type_needs_charset)
+        if not charset_ok or not valid_mime_type(ct_mime):
             raise _invalid(prefix, "Article->ContentType is invalid!")
         mime_type, charset = ct_mime, ct_charset
     else:

@@ -62,8 +62,8 @@ def run(helpdesk: Helpdesk, params: Any) -> dict[str, Any]:
     if caller is None:
         raise OperationError(f"{P}.AuthFail", f"{P}: User could not be authenticated!")
     current = _find_ticket(helpdesk, params)
-    # Znuny 7.1.4+ checks rw here (7.0 checked ro); the stricter check keeps client code portable.
-    if current is None or not ticket_permission(helpdesk, caller, current, "rw"):
+    # Znuny 7.1.4+ checks rw here, OTOBO (and Znuny 7.0) ro: flavor.ticket_update_permission
+    if current is None or not ticket_permission(helpdesk, caller, current, helpdesk.flavor.ticket_update_permission):
         raise _no_access()
     for optional in ("Ticket", "Article"):
         value = params.get(optional)
@@ -71,6 +71,7 @@ def run(helpdesk: Helpdesk, params: Any) -> dict[str, Any]:
             # as TicketCreate: a list of articles must hold only non-empty objects
             if (
                 optional == "Article"
+                and helpdesk.flavor.article_lists
                 and isinstance(value, list)
                 and value
                 and all(isinstance(a, dict) and a for a in value)
@@ -123,24 +124,23 @@ def run(helpdesk: Helpdesk, params: Any) -> dict[str, Any]:
 
     _apply(helpdesk, current, ticket, caller.user_id)
     user_id = caller.user_id
-    article_ids: list[int] = []
+    article_ids: list[int | str] = []
     for index, article in enumerate(articles):
         if not article.from_:
             if caller.agent is not None:
                 article.from_ = caller.agent.full_name
             elif caller.customer is not None:
                 article.from_ = f'"{caller.customer.full_name}" <{caller.customer.email}>'
-        if not article.to:
-            queue = helpdesk.data.queues[current.queue_id]
+        if not article.to and article.channel_id == 1:
+            # only an e-mail article gets a default To (the customer); others keep none (O44)
             customer = helpdesk.data.customers.get(current.customer_user)
-            if article.channel_id == 1 and customer is not None:
-                article.to = f'"{customer.full_name}" <{customer.email}>'
-            else:
-                article.to = queue.name
+            article.to = f'"{customer.full_name}" <{customer.email}>' if customer is not None else current.customer_user
         if index == 0:
             article.attachments = attachments
             article.dynamic_fields = [(f, v) for f, v in field_values if f.object_type == "Article"]
-        article_ids.append(ticket_core.create_article(helpdesk, current, article, user_id).id)
+        article_ids.append(
+            ticket_core.article_id_on_wire(ticket_core.create_article(helpdesk, current, article, user_id))
+        )
     for field_def, value in field_values:
         if field_def.object_type == "Ticket" and current.dynamic_fields.get(field_def.name) != value:
             ticket_core.set_ticket_dynamic_field(helpdesk, current, field_def, value, user_id)
