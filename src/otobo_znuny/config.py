@@ -48,12 +48,33 @@ class TicketOperation(str, Enum):
 
 
 class ServerFlavor(str, Enum):
-    """Which server family the client talks to; selects the few behaviours that differ (CONTRACT §7)."""
+    """Which server family the client talks to; selects the few behaviours that differ (README "Servers")."""
 
     ZNUNY = "znuny"
     """Znuny 6.5 / 7.x: credential headers on GET, several articles per call, charset required."""
     OTOBO = "otobo"
-    """OTOBO 10.1 / 11: no credential headers (credentials go in the query string of GET routes)."""
+    """OTOBO 10.1 / 11: no credential headers (credentials go in the query string of GET routes), one
+    article per call, no SessionRemove."""
+
+    def has_operation(self, operation: TicketOperation) -> bool:
+        """False for an operation this server family has no backend for (OTOBO 11: SessionRemove)."""
+        return operation not in _MISSING_OPERATIONS[self]
+
+    def missing_operation_reason(self, operation: TicketOperation) -> str:
+        """Why ``operation`` cannot be called on this server family (for an operation it lacks)."""
+        return _MISSING_OPERATIONS[self][operation]
+
+
+_MISSING_OPERATIONS: dict[ServerFlavor, dict[TicketOperation, str]] = {
+    ServerFlavor.ZNUNY: {},
+    ServerFlavor.OTOBO: {
+        TicketOperation.SESSION_REMOVE: (
+            "OTOBO 11 has no SessionRemove operation (a call gets HTTP 500 \"Can't load operation backend module "
+            'Kernel::GenericInterface::Operation::Session::SessionRemove!"), so its sessions cannot be ended over '
+            "the GenericInterface: a session stays valid until it expires (SessionMaxIdleTime, 2 hours by default)"
+        ),
+    },
+}
 
 
 _PLACEHOLDER = re.compile(r":([A-Za-z][A-Za-z0-9]*)")
@@ -165,8 +186,14 @@ class ClientConfig(BaseModel):
         """Return the route configured for ``operation``.
 
         Raises:
-            ConfigurationError: the configuration has no route for it.
+            ConfigurationError: the configuration has no route for it, or the server flavour has no
+                such operation (OTOBO: SessionRemove), even if a route was configured.
         """
+        if not self.flavor.has_operation(operation):
+            raise ConfigurationError(
+                f"{operation.value}: {self.flavor.missing_operation_reason(operation)}. "
+                "Nothing was sent; logout() forgets a session locally"
+            )
         try:
             return self.operation_url_map[operation]
         except KeyError:
@@ -190,11 +217,15 @@ class ClientConfig(BaseModel):
 
     # ---- presets -------------------------------------------------------------------------------
 
+    # The presets leave out the operations the chosen flavour lacks (OTOBO: SessionRemove).
+
     @classmethod
     def generic_ticket(cls, base_url: str, webservice_name: str = "GenericTicket", **options: Any) -> ClientConfig:
         """The ``GenericTicket`` layout: every operation as ``POST /<OperationName>``."""
         routes = {op: Route(path=op.value, method="POST") for op in TicketOperation}
-        return cls(base_url=base_url, webservice_name=webservice_name, operation_url_map=routes, **options)
+        return cls(
+            base_url=base_url, webservice_name=webservice_name, operation_url_map=_offered(routes, options), **options
+        )
 
     @classmethod
     def rest_connector(
@@ -214,13 +245,16 @@ class ClientConfig(BaseModel):
             TicketOperation.SEARCH: Route(path="Ticket", method="GET"),
             TicketOperation.UPDATE: Route(path="Ticket/:TicketID", method="PATCH"),
         }
-        return cls(base_url=base_url, webservice_name=webservice_name, operation_url_map=routes, **options)
+        return cls(
+            base_url=base_url, webservice_name=webservice_name, operation_url_map=_offered(routes, options), **options
+        )
 
     @classmethod
     def ready2adopt(
         cls, base_url: str, webservice_name: str = "GenericTicketConnectorREST", **options: Any
     ) -> ClientConfig:
-        """Znuny's Ready2Adopt REST web service (``POST /Ticket/Search``, ``DELETE /Session/:SessionID``)."""
+        """Znuny's Ready2Adopt REST web service (``POST /Ticket/Search``, ``DELETE /Session/:SessionID``;
+        with ``flavor=OTOBO``, where the sample is imported by hand, without the session removal)."""
         routes = {
             TicketOperation.SESSION_CREATE: Route(path="Session", method="POST"),
             TicketOperation.SESSION_GET: Route(path="Session/:SessionID", method="GET"),
@@ -231,7 +265,9 @@ class ClientConfig(BaseModel):
             TicketOperation.SEARCH: Route(path="Ticket/Search", method="POST"),
             TicketOperation.UPDATE: Route(path="Ticket/:TicketID", method="PATCH"),
         }
-        return cls(base_url=base_url, webservice_name=webservice_name, operation_url_map=routes, **options)
+        return cls(
+            base_url=base_url, webservice_name=webservice_name, operation_url_map=_offered(routes, options), **options
+        )
 
     @classmethod
     def from_webservice_yaml(
@@ -240,7 +276,9 @@ class ClientConfig(BaseModel):
         """Read the routes of a web service exported from Znuny/OTOBO (the YAML the admin UI exports).
 
         Operations are recognised by their ``Type`` (``Ticket::TicketGet`` ...), so renamed operations
-        work. ``webservice_name`` defaults to the file name without extension.
+        work. ``webservice_name`` defaults to the file name without extension. Every route of the file
+        is kept, even one the server flavour lacks: calling that operation then raises a
+        ``ConfigurationError`` that says so, before anything is sent.
 
         Raises:
             ConfigurationError: the file cannot be read or has no usable REST provider routes.
@@ -257,6 +295,16 @@ class ClientConfig(BaseModel):
             operation_url_map=routes,
             **options,
         )
+
+
+def _offered(routes: dict[TicketOperation, Route], options: dict[str, Any]) -> dict[TicketOperation, Route]:
+    """``routes`` without the operations the flavour in ``options`` lacks (an invalid flavour is left
+    to the model's validation)."""
+    try:
+        flavor = ServerFlavor(options.get("flavor", ServerFlavor.ZNUNY))
+    except ValueError:
+        return routes
+    return {op: route for op, route in routes.items() if flavor.has_operation(op)}
 
 
 _TYPE_TO_OPERATION = {

@@ -22,8 +22,8 @@ import httpx
 from otobo_znuny.auth import BasicAuth
 from otobo_znuny.client.async_client import OTOBOZnunyClient
 from otobo_znuny.client.sync_client import OTOBOZnunySyncClient
-from otobo_znuny.config import ClientConfig
-from otobo_znuny.emulator import Emulator, EmulatorTransport
+from otobo_znuny.config import ClientConfig, ServerFlavor
+from otobo_znuny.emulator import Emulator, EmulatorTransport, get_flavor
 
 __all__ = [
     "EMULATOR_BASE_URL",
@@ -37,18 +37,28 @@ __all__ = [
 ]
 
 EMULATOR_BASE_URL = "http://emulator/otrs/nph-genericinterface.pl"
-"""Base URL for the in-process emulator (any host works; no socket is opened)."""
+"""Base URL for the in-process emulator of the Znuny flavour (any host works; no socket is opened).
+The OTOBO flavour answers only below ``/otobo/``: ``http://emulator/otobo/nph-genericinterface.pl``."""
 EMULATOR_USER = "api-agent"
 EMULATOR_PASSWORD = "api-secret-1"
 
 Layout = Literal["generic_ticket", "rest_connector"]
 
 
-def emulator_config(layout: Layout = "generic_ticket", base_url: str = EMULATOR_BASE_URL) -> ClientConfig:
-    """A ``ClientConfig`` for one of the emulator's built-in web services."""
+def emulator_config(
+    layout: Layout = "generic_ticket", base_url: str | None = None, *, flavor: str | ServerFlavor = "znuny"
+) -> ClientConfig:
+    """A ``ClientConfig`` for one of the emulator's built-in web services, for an emulator of ``flavor``
+    (``base_url`` defaults to ``http://emulator`` plus the flavour's ``/otrs/`` or ``/otobo/`` path).
+
+    Raises:
+        ValueError: an unknown flavor.
+    """
+    server = ServerFlavor(getattr(flavor, "value", flavor))
+    url = base_url if base_url is not None else "http://emulator" + get_flavor(server.value).default_script
     if layout == "rest_connector":
-        return ClientConfig.rest_connector(base_url)
-    return ClientConfig.generic_ticket(base_url)
+        return ClientConfig.rest_connector(url, flavor=server)
+    return ClientConfig.generic_ticket(url, flavor=server)
 
 
 def make_async_client(
@@ -61,9 +71,10 @@ def make_async_client(
     use_session: bool | None = None,
     **client_options: Any,
 ) -> OTOBOZnunyClient:
-    """An async client talking to ``emulator`` in-process, logged in as ``user`` unless ``login=False``."""
+    """An async client talking to ``emulator`` in-process (configured for its flavour), logged in as
+    ``user`` unless ``login=False``."""
     http = httpx.AsyncClient(transport=EmulatorTransport(emulator))
-    client = OTOBOZnunyClient(emulator_config(layout), http, **client_options)
+    client = OTOBOZnunyClient(emulator_config(layout, flavor=emulator.flavor.name), http, **client_options)
     if login:
         client.login(BasicAuth(user_login=user, password=password), use_session=use_session)
     return client
@@ -79,9 +90,10 @@ def make_sync_client(
     use_session: bool | None = None,
     **client_options: Any,
 ) -> OTOBOZnunySyncClient:
-    """A sync client talking to ``emulator`` in-process, logged in as ``user`` unless ``login=False``."""
+    """A sync client talking to ``emulator`` in-process (configured for its flavour), logged in as
+    ``user`` unless ``login=False``."""
     http = httpx.Client(transport=EmulatorTransport(emulator))
-    client = OTOBOZnunySyncClient(emulator_config(layout), http, **client_options)
+    client = OTOBOZnunySyncClient(emulator_config(layout, flavor=emulator.flavor.name), http, **client_options)
     if login:
         client.login(BasicAuth(user_login=user, password=password), use_session=use_session)
     return client
@@ -89,19 +101,19 @@ def make_sync_client(
 
 @asynccontextmanager
 async def emulated_async_client(
-    seed: str = "demo", *, layout: Layout = "generic_ticket"
+    seed: str = "demo", *, layout: Layout = "generic_ticket", flavor: str = "znuny"
 ) -> AsyncIterator[tuple[OTOBOZnunyClient, Emulator]]:
-    """A fresh emulator and a logged-in async client; the client is closed on exit."""
-    emulator = Emulator.from_seed(seed)
+    """A fresh emulator of ``flavor`` and a logged-in async client; the client is closed on exit."""
+    emulator = Emulator.from_seed(seed, flavor=flavor)
     async with make_async_client(emulator, layout=layout) as client:
         yield client, emulator
 
 
 @contextmanager
 def emulated_sync_client(
-    seed: str = "demo", *, layout: Layout = "generic_ticket"
+    seed: str = "demo", *, layout: Layout = "generic_ticket", flavor: str = "znuny"
 ) -> Iterator[tuple[OTOBOZnunySyncClient, Emulator]]:
-    """A fresh emulator and a logged-in sync client; the client is closed on exit."""
-    emulator = Emulator.from_seed(seed)
+    """A fresh emulator of ``flavor`` and a logged-in sync client; the client is closed on exit."""
+    emulator = Emulator.from_seed(seed, flavor=flavor)
     with make_sync_client(emulator, layout=layout) as client:
         yield client, emulator

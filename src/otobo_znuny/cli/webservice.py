@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from otobo_znuny.cli.settings import LAYOUTS
-from otobo_znuny.config import Route, TicketOperation
+from otobo_znuny.config import Route, ServerFlavor, TicketOperation
 from otobo_znuny.errors import OTOBOZnunyError, RequestValidationError
 
 __all__ = [
@@ -54,24 +54,27 @@ class ConsoleCommandFailed(OTOBOZnunyError):
     """A console command of ``webservice setup`` could not run or exited with a non-zero status."""
 
 
-def layout_routes(layout: str) -> dict[TicketOperation, Route]:
-    """The routes of a layout (``post`` or ``rest``), taken from the matching ``ClientConfig`` preset.
+def layout_routes(layout: str, flavor: ServerFlavor = ServerFlavor.ZNUNY) -> dict[TicketOperation, Route]:
+    """The routes of a layout (``post`` or ``rest``), taken from the matching ``ClientConfig`` preset
+    (which leaves out what the server ``flavor`` lacks: OTOBO has no SessionRemove).
 
     Raises:
         RequestValidationError: an unknown layout.
     """
     if layout not in LAYOUTS:
         raise RequestValidationError("--layout", f"must be one of {', '.join(LAYOUTS)}, got {layout!r}")
-    return dict(LAYOUTS[layout]("http://webservice.invalid").operation_url_map)
+    return dict(LAYOUTS[layout]("http://webservice.invalid", flavor=flavor).operation_url_map)
 
 
-def parse_operations(text: str | None, layout: str) -> list[TicketOperation]:
-    """``"TicketCreate,TicketGet"`` -> operations; ``None`` -> every operation the layout has.
+def parse_operations(text: str | None, layout: str, flavor: ServerFlavor = ServerFlavor.ZNUNY) -> list[TicketOperation]:
+    """``"TicketCreate,TicketGet"`` -> operations; ``None`` -> every operation the layout has (for a
+    server of ``flavor``).
 
     Raises:
-        RequestValidationError: an unknown operation, or one the layout has no route for.
+        RequestValidationError: an unknown operation, one the server flavour lacks, or one the layout
+            has no route for.
     """
-    routes = layout_routes(layout)
+    routes = layout_routes(layout, flavor)
     if text is None:
         return list(routes)
     operations: list[TicketOperation] = []
@@ -83,6 +86,10 @@ def parse_operations(text: str | None, layout: str) -> list[TicketOperation]:
         except ValueError:
             known = ", ".join(op.value for op in routes)
             raise RequestValidationError("--operations", f"unknown operation {name!r} (operations: {known})") from None
+        if not flavor.has_operation(operation):
+            raise RequestValidationError(
+                "--operations", f"{name}: {flavor.missing_operation_reason(operation)}; leave it out for this server"
+            )
         if operation not in routes:
             raise RequestValidationError("--operations", f"the {layout} layout has no route for {name}")
         if operation not in operations:
@@ -103,16 +110,19 @@ def _operation_type(operation: TicketOperation) -> str:
     return f"{family}::{operation.value}"
 
 
-def webservice_document(name: str, layout: str, operations: Sequence[TicketOperation]) -> dict[str, Any]:
+def webservice_document(
+    name: str, layout: str, operations: Sequence[TicketOperation], flavor: ServerFlavor = ServerFlavor.ZNUNY
+) -> dict[str, Any]:
     """The web-service definition as a dict (the structure the admin interface exports).
 
     The debugger logs errors only: at ``debug`` it would store every request, passwords included.
 
     Raises:
-        RequestValidationError: an invalid name or layout, or an operation the layout lacks.
+        RequestValidationError: an invalid name or layout, or an operation the layout (for a server of
+            ``flavor``) lacks.
     """
     name = _check_name(name)
-    routes = layout_routes(layout)
+    routes = layout_routes(layout, flavor)
     missing = [op.value for op in operations if op not in routes]
     if missing:
         raise RequestValidationError("--operations", f"the {layout} layout has no route for {', '.join(missing)}")
@@ -146,9 +156,11 @@ def webservice_document(name: str, layout: str, operations: Sequence[TicketOpera
     }
 
 
-def render_webservice(name: str, layout: str, operations: Sequence[TicketOperation]) -> str:
+def render_webservice(
+    name: str, layout: str, operations: Sequence[TicketOperation], flavor: ServerFlavor = ServerFlavor.ZNUNY
+) -> str:
     """The web-service YAML text (see :func:`webservice_document`)."""
-    document = webservice_document(name, layout, operations)
+    document = webservice_document(name, layout, operations, flavor)
     return yaml.safe_dump(document, sort_keys=False, explicit_start=True, default_flow_style=False, allow_unicode=True)
 
 

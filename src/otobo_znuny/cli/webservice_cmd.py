@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from otobo_znuny.cli.runner import hidden_prompt, reporting_errors, stdin_is_interactive
-from otobo_znuny.cli.settings import LayoutName
+from otobo_znuny.cli.settings import ENV_NAMES, LayoutName
 from otobo_znuny.cli.webservice import (
     AgentSpec,
     parse_groups,
@@ -20,6 +20,7 @@ from otobo_znuny.cli.webservice import (
     run_plan,
     setup_plan,
 )
+from otobo_znuny.config import ServerFlavor
 from otobo_znuny.errors import RequestValidationError
 
 __all__ = ["AGENT_PASSWORD_ENV", "webservice_app"]
@@ -35,20 +36,49 @@ OperationsOption = Annotated[
     Optional[str],
     typer.Option("--operations", help="Comma-separated, e.g. TicketCreate,TicketGet (default: all of the layout)."),
 ]
+FlavorOption = Annotated[
+    Optional[ServerFlavor],
+    typer.Option(
+        "--flavor",
+        help=f"znuny or otobo: the server it is for (otobo leaves out SessionRemove, which OTOBO 11 lacks). "
+        f"Default: the root --flavor, else {ENV_NAMES['flavor']}, else znuny.",
+    ),
+]
+
+
+def _server_flavor(ctx: typer.Context, given: ServerFlavor | None) -> ServerFlavor:
+    """``--flavor`` of the command, else of the root command, else ``$OTOBO_ZNUNY_FLAVOR``, else znuny.
+
+    Raises:
+        RequestValidationError: ``$OTOBO_ZNUNY_FLAVOR`` is neither znuny nor otobo.
+    """
+    if given is not None:
+        return given
+    root = getattr(ctx.obj, "flavor", None)
+    value = root or os.environ.get(ENV_NAMES["flavor"]) or ServerFlavor.ZNUNY.value
+    try:
+        return ServerFlavor(str(value).lower())
+    except ValueError:
+        raise RequestValidationError(
+            ENV_NAMES["flavor"], f"must be one of {', '.join(f.value for f in ServerFlavor)}, got {value!r}"
+        ) from None
 
 
 @webservice_app.command("render")
 def render_command(
+    ctx: typer.Context,
     name: NameOption,
     layout: LayoutOption = LayoutName.POST,
     operations: OperationsOption = None,
+    flavor: FlavorOption = None,
     out: Annotated[
         Optional[Path], typer.Option("--out", metavar="FILE", help="Write to FILE instead of stdout.")
     ] = None,
 ) -> None:
     """Print the web-service YAML (for Admin::WebService::Add or the admin interface's import)."""
     with reporting_errors([]):
-        text = render_webservice(name, layout.value, parse_operations(operations, layout.value))
+        server = _server_flavor(ctx, flavor)
+        text = render_webservice(name, layout.value, parse_operations(operations, layout.value, server), server)
         if out is None:
             sys.stdout.write(text)
         else:
@@ -73,6 +103,7 @@ def _agent_password(given: str | None, dry_run: bool) -> str:
 
 @webservice_app.command("setup")
 def setup_command(
+    ctx: typer.Context,
     console: Annotated[
         str,
         typer.Option(
@@ -111,6 +142,7 @@ def setup_command(
         ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only print the commands.")] = False,
+    flavor: FlavorOption = None,
 ) -> None:
     """Add the web service (and optionally an API agent with its groups) through the server's console.
 
@@ -118,7 +150,8 @@ def setup_command(
     """
     secrets = [value for value in (agent_password, os.environ.get(AGENT_PASSWORD_ENV)) if value]
     with reporting_errors(secrets):
-        text = render_webservice(name, layout.value, parse_operations(operations, layout.value))
+        server = _server_flavor(ctx, flavor)
+        text = render_webservice(name, layout.value, parse_operations(operations, layout.value, server), server)
         if groups is not None and agent is None:
             raise RequestValidationError("--groups", "needs --agent")
         spec = None

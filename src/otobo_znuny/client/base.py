@@ -267,7 +267,8 @@ class ClientCore:
         self._auth = AuthState(auth=auth, use_session=mode)
 
     def logout(self) -> None:
-        """Forget the credentials and the session (the session is not removed on the server)."""
+        """Forget the credentials and the session (the session is not removed on the server: see
+        ``remove_session``, which OTOBO 11 does not offer)."""
         self._auth = AuthState()
 
     @property
@@ -330,6 +331,7 @@ class ClientCore:
         return sessions.session_get(self._session_id_or_current(session_id))
 
     def _session_remove_call(self, session_id: str | None) -> Call[bool]:
+        self._config.route_for(TicketOperation.SESSION_REMOVE)  # OTOBO has none: say so before anything else
         return sessions.session_remove(self._session_id_or_current(session_id))
 
     @staticmethod

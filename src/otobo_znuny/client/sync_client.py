@@ -452,13 +452,17 @@ class OTOBOZnunySyncClient(ClientCore):
         return self._call(self._session_get_call(session_id))
 
     def remove_session(self, session_id: str | None = None) -> bool:
-        """Remove a session on the server (Znuny only; needs the password too). Forgets it locally.
+        """Remove a session on the server (default: the client's own; needs the password too) and
+        forget it locally. Znuny only: OTOBO 11 has no SessionRemove, its sessions expire on their own.
 
         Raises:
-            ConfigurationError: no SessionRemove route (OTOBO has no such operation).
+            ConfigurationError: no SessionRemove route, or ``flavor`` is OTOBO (nothing is sent), or
+                the server has no backend for the operation (it is an OTOBO: set ``flavor="otobo"``).
+            NotLoggedInError: the client has no password (SessionRemove needs one).
         """
-        target = self._session_id_or_current(session_id)
-        removed = self._call(self._session_remove_call(target))
+        call = self._session_remove_call(session_id)
+        target = call.params["SessionID"]
+        removed = self._call(call)
         if target == self._auth.session_id:
             self._auth.session_id = None
         return removed

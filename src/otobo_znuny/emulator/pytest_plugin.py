@@ -2,9 +2,9 @@
 
 Fixtures (each test gets a fresh emulator):
 
-* ``otobo_emulator`` - an ``Emulator`` with the ``demo`` seed (choose another with
-  ``@pytest.mark.otobo_emulator(seed="znuny_lab")``);
-* ``otobo_config`` - a ``ClientConfig`` for it (``GenericTicket`` layout);
+* ``otobo_emulator`` - an ``Emulator`` with the ``demo`` seed answering like Znuny (choose others with
+  ``@pytest.mark.otobo_emulator(seed="lab", flavor="otobo")``);
+* ``otobo_config`` - a ``ClientConfig`` for it (``GenericTicket`` layout, the emulator's flavour);
 * ``otobo_client`` - an ``OTOBOZnunyClient`` logged in as ``api-agent`` (use it in async tests);
 * ``otobo_sync_client`` - the same as an ``OTOBOZnunySyncClient``.
 
@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "otobo_emulator(seed='demo'): seed data for the otobo_emulator fixture")
+    config.addinivalue_line(
+        "markers",
+        "otobo_emulator(seed='demo', flavor='znuny'): seed data and server flavour of the otobo_emulator fixture",
+    )
 
 
 @pytest.fixture
@@ -37,15 +40,16 @@ def otobo_emulator(request: pytest.FixtureRequest) -> Emulator:
 
     marker = request.node.get_closest_marker("otobo_emulator")
     seed = str(marker.kwargs.get("seed", "demo")) if marker else "demo"
-    return Emulator.from_seed(seed)
+    flavor = str(marker.kwargs.get("flavor", "znuny")) if marker else "znuny"
+    return Emulator.from_seed(seed, flavor=flavor)
 
 
 @pytest.fixture
-def otobo_config() -> ClientConfig:
-    """The ClientConfig of the emulator's ``GenericTicket`` web service."""
+def otobo_config(otobo_emulator: Emulator) -> ClientConfig:
+    """The ClientConfig of the emulator's ``GenericTicket`` web service (for its flavour)."""
     from otobo_znuny.testing import emulator_config
 
-    return emulator_config()
+    return emulator_config(flavor=otobo_emulator.flavor.name)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -10,7 +11,8 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from otobo_znuny.errors import ResponseError, UnexpectedReplyError, error_from_reply, snippet
+from otobo_znuny.config import ServerFlavor, TicketOperation
+from otobo_znuny.errors import ConfigurationError, ResponseError, UnexpectedReplyError, error_from_reply, snippet
 from otobo_znuny.wire.shapes import WsReply
 
 __all__ = ["check_http_reply", "parse_retry_after", "reply_parser"]
@@ -49,6 +51,32 @@ def _fault_string(body: bytes) -> str | None:
     return None
 
 
+_NO_BACKEND = re.compile(r"Can't load operation backend module Kernel::GenericInterface::Operation::(\w+)::(\w+)!")
+
+
+def _no_backend(operation: str, status_code: int, fault: str) -> ConfigurationError | None:
+    """The error for a server that has no backend for the operation (the web service lists it, but the
+    server cannot load its module: OTOBO 11's answer to SessionRemove, TimeAccountingGet, OutOfOffice)."""
+    found = _NO_BACKEND.fullmatch(fault.strip())
+    if found is None:
+        return None
+    kind = f"{found.group(1)}::{found.group(2)}"
+    message = (
+        f'{operation}: the server has no {kind} operation: it answered HTTP {status_code} "{fault.strip()}" '
+        "(the web service lists the operation, but the server cannot run it)"
+    )
+    try:
+        known = TicketOperation(found.group(2))
+    except ValueError:
+        known = None
+    if known is not None and not ServerFlavor.OTOBO.has_operation(known):
+        message += (
+            f". OTOBO 11 has no {known.value}: for an OTOBO server set flavor='otobo' "
+            "(ClientConfig(..., flavor=ServerFlavor.OTOBO), --flavor otobo), and the client explains it without sending"
+        )
+    return ConfigurationError(message)
+
+
 def check_http_reply(
     operation: str,
     status_code: int,
@@ -60,7 +88,8 @@ def check_http_reply(
     """Raise ``ResponseError`` unless the reply is HTTP 2xx GenericInterface JSON.
 
     A JSON body with an ``Error`` object is left to the operation's parser (the GI answers business
-    errors with HTTP 200, but a proxy could change the status).
+    errors with HTTP 200, but a proxy could change the status). A fault saying the server cannot load
+    the operation's backend raises ``ConfigurationError`` instead (not retried: it will not go away).
     """
     mime = (content_type or "").split(";", 1)[0].strip().lower()
     is_json = mime == "application/json" or mime.endswith("+json")
@@ -77,6 +106,9 @@ def check_http_reply(
     fault = _fault_string(body) if body else None
     text = snippet(body, secrets) if body else "(empty body)"
     kind = mime or "no content type"
+    missing = _no_backend(operation, status_code, fault) if fault and status_code >= 500 else None
+    if missing is not None:
+        raise missing
     fault = snippet(fault, secrets) if fault else None
     detail = fault or text
     raise ResponseError(

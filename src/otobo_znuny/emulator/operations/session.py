@@ -8,7 +8,7 @@ from typing import Any
 
 from otobo_znuny.emulator.operations.common import check_password, session_valid
 from otobo_znuny.emulator.state import Helpdesk, Session, epoch, fmt_time
-from otobo_znuny.emulator.wire import OperationError, as_str, is_string_with_data
+from otobo_znuny.emulator.wire import OperationError, as_str, is_string_with_data, is_true
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -21,7 +21,7 @@ def create(helpdesk: Helpdesk, params: Any, *, remote_addr: str = "127.0.0.1", u
     """Create a session for an agent or a customer user; raises OperationError."""
     if not isinstance(params, dict) or not params:
         raise OperationError("SessionCreate.MissingParameter", "SessionCreate: The request is empty!")
-    if not is_string_with_data(params.get("Password")):
+    if not is_true(params.get("Password")):  # a Perl truth test, not a string check (SessionCreate.pm)
         raise OperationError("SessionCreate.MissingParameter", "SessionCreate: Password parameter is missing!")
     caller = check_password(helpdesk, params)
     if caller is None:
