@@ -140,7 +140,7 @@ def ticket_ids(exchange: Exchange) -> list[int]:
 def ticket_search(exchange: Exchange) -> TicketSearch:
     params = request_params(exchange)
     values: dict[str, Any] = {}
-    lists = {"Queues": "queues", "States": "states", "Title": "titles"}
+    lists = {"Queues": "queues", "States": "states", "Title": "titles", "TicketNumber": "ticket_numbers"}
     for key, name in lists.items():
         if key in params:
             raw = params[key]

@@ -1,14 +1,17 @@
-"""Replay the recorded Znuny 7.0.19 exchanges through the client (httpx.MockTransport).
+"""Replay the recorded exchanges of both servers through the client (httpx.MockTransport).
 
-For every exchange of an operation the client implements, the client is made to send the same
-request (built from the recorded request by ``recorded_requests``), the transport answers with the
-verbatim recorded reply, and the test checks three things: the request equals the recorded one
-(method, route, parameters, credentials), a success reply parses into models holding the recorded
-values, and an error reply raises the exception class of its ErrorCode carrying that code.
+Znuny 7.0.19 (41 exchanges) with ``flavor=znuny`` and OTOBO 11.0.6 (62) with ``flavor=otobo``. For
+every exchange of an operation the client implements, the client is made to send the same request
+(built from the recorded request by ``recorded_requests``), the transport answers with the verbatim
+recorded reply, and the test checks three things: the request equals the recorded one (method,
+route, parameters, credentials), a success reply parses into models holding the recorded values,
+and an error reply raises the exception class of its ErrorCode carrying that code.
 
-Exchanges 17 (TimeAccountingGet) and 18 (OutOfOffice) are operations the client does not offer;
-exchange 30 (GET on a POST-only route) and 31 (malformed body) are transport errors, replayed in
-``test_transport_error_replies``.
+Not replayed this way: TimeAccountingGet and OutOfOffice (the client does not offer them), the
+transport errors (``test_transport_error_replies``), OTOBO's missing operations
+(``test_missing_operation_replies``), OTOBO's unknown web service (exchange 57, the concern of the
+client's unknown-web-service handling) and the requests the client cannot produce
+(``NOT_CLIENT_REQUESTS``: their replies are parsed in ``test_replies_of_requests_the_client_never_sends``).
 """
 
 from __future__ import annotations
@@ -26,13 +29,16 @@ from otobo_znuny import (
     AuthenticationError,
     BasicAuth,
     ClientConfig,
+    ConfigurationError,
     InvalidParameterError,
     MissingParameterError,
     NotLoggedInError,
     OTOBOError,
     OTOBOZnunyClient,
+    RequestValidationError,
     ResponseError,
     Route,
+    ServerFlavor,
     SessionAuth,
     TicketOperation,
 )
@@ -40,8 +46,22 @@ from support.recording import Exchange, load_exchanges
 
 from . import recorded_requests as rr
 
-EXCHANGES = load_exchanges()
-CLIENT_EXCHANGES = [e for e in EXCHANGES if e.ticket_operation is not None and e.status == 200]
+SERVERS = ("znuny", "otobo")
+NOT_CLIENT_REQUESTS = {
+    "znuny": {},
+    "otobo": {
+        50: "the history of two tickets in one call (get_ticket_history takes one ticket)",
+        58: "an empty body (the client always sends credentials)",
+        59: "a JSON array as the body (the client sends an object)",
+    },
+}
+"""Recorded requests no client method produces, per server: number -> why."""
+CLIENT_EXCHANGES = [
+    (server, e)
+    for server in SERVERS
+    for e in load_exchanges(server)
+    if e.ticket_operation is not None and e.status == 200 and e.n not in NOT_CLIENT_REQUESTS[server]
+]
 KIND_TO_CLASS = {
     "AuthFail": AuthenticationError,
     "SessionInvalid": AuthenticationError,
@@ -51,14 +71,20 @@ KIND_TO_CLASS = {
 }
 
 
+def replay_id(item: tuple[str, Exchange]) -> str:
+    server, exchange = item
+    return f"{server}-{exchange.n}-{exchange.operation}"
+
+
 def base_url(exchange: Exchange) -> str:
     return "http://127.0.0.1:8080" + exchange.path.split("/Webservice/", 1)[0]
 
 
-def config_for(exchange: Exchange) -> ClientConfig:
+def config_for(exchange: Exchange, server: str = "znuny") -> ClientConfig:
+    flavor = ServerFlavor(server)
     if exchange.webservice == "GenericTicketConnectorREST":
-        return ClientConfig.rest_connector(base_url(exchange))
-    return ClientConfig.generic_ticket(base_url(exchange))
+        return ClientConfig.rest_connector(base_url(exchange), flavor=flavor)
+    return ClientConfig.generic_ticket(base_url(exchange), flavor=flavor)
 
 
 def recorded_reply(exchange: Exchange) -> httpx.Response:
@@ -69,21 +95,23 @@ def recorded_reply(exchange: Exchange) -> httpx.Response:
     )
 
 
-def ticket_get_reply_for(ticket_id: int) -> Exchange:
+def ticket_get_reply_for(ticket_id: int, server: str = "znuny") -> Exchange:
     """The recorded TicketGet reply of exactly this ticket, else the recorded AccessDenied reply."""
-    for exchange in EXCHANGES:
+    exchanges = load_exchanges(server)
+    for exchange in exchanges:
         data = exchange.response_json()
         single = exchange.operation == "TicketGet" and isinstance(data, dict) and len(data.get("Ticket", [])) == 1
         if single and int(data["Ticket"][0]["TicketID"]) == ticket_id:
             return exchange
-    return next(e for e in EXCHANGES if e.error_code == "TicketGet.AccessDenied")
+    return next(e for e in exchanges if e.error_code == "TicketGet.AccessDenied")
 
 
 class Replay:
     """Answers the first request with the exchange's reply, follow-up TicketGets from the recording."""
 
-    def __init__(self, exchange: Exchange) -> None:
+    def __init__(self, exchange: Exchange, server: str = "znuny") -> None:
         self.exchange = exchange
+        self.server = server
         self.requests: list[httpx.Request] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -92,17 +120,23 @@ class Replay:
             return recorded_reply(self.exchange)
         body = json.loads(request.content) if request.content else {}
         ticket_id = int(body.get("TicketID") or request.url.path.rsplit("/", 1)[-1])
-        return recorded_reply(ticket_get_reply_for(ticket_id))
+        return recorded_reply(ticket_get_reply_for(ticket_id, self.server))
 
 
-def make_client(exchange: Exchange, replay: Replay) -> OTOBOZnunyClient:
-    client = OTOBOZnunyClient(config_for(exchange), httpx.AsyncClient(transport=httpx.MockTransport(replay)))
-    sent = exchange.request_json() if exchange.method != "GET" else dict(exchange.query)
-    if sent and "SessionID" in sent and "UserLogin" not in sent:
+def make_client(exchange: Exchange, replay: Replay, server: str = "znuny") -> OTOBOZnunyClient:
+    transport = httpx.AsyncClient(transport=httpx.MockTransport(replay))
+    client = OTOBOZnunyClient(config_for(exchange, server), transport)
+    sent = (exchange.request_json() if exchange.method != "GET" else dict(exchange.query)) or {}
+    if not isinstance(sent, dict) or not set(sent) & set(rr.CREDENTIALS):
+        return client  # the request had no credentials: the client is not logged in
+    if "SessionID" in sent and "UserLogin" not in sent:
         client.login(SessionAuth(session_id=sent["SessionID"]))
+    elif "CustomerUserLogin" in sent:
+        auth = BasicAuth(customer_user_login=sent["CustomerUserLogin"], password=sent.get("Password", "unused"))
+        client.login(auth, use_session=False)
     else:
-        user = (sent or {}).get("UserLogin", "api-agent")
-        password = (sent or {}).get("Password", "unused-password")
+        user = sent.get("UserLogin", "api-agent")
+        password = sent.get("Password", "unused-password")
         client.login(BasicAuth(user_login=user, password=password), use_session=False)
     return client
 
@@ -211,7 +245,7 @@ def check_tickets(tickets: list[Any], reply: dict[str, Any]) -> None:
             ]
 
 
-def check_result(exchange: Exchange, result: Any) -> None:
+def check_result(exchange: Exchange, result: Any, server: str = "znuny") -> None:
     reply = exchange.response_json()
     operation = exchange.ticket_operation
     if operation is TicketOperation.SESSION_CREATE:
@@ -232,7 +266,7 @@ def check_result(exchange: Exchange, result: Any) -> None:
     elif operation in (TicketOperation.CREATE, TicketOperation.UPDATE):
         assert result.id == int(reply["TicketID"])
         assert result.number == reply["TicketNumber"]
-        read_back = ticket_get_reply_for(result.id)
+        read_back = ticket_get_reply_for(result.id, server)
         if read_back.error_code is None:
             check_tickets([result], read_back.response_json())
         else:  # the write succeeded, the read-back failed: no exception, the reason is kept
@@ -241,28 +275,41 @@ def check_result(exchange: Exchange, result: Any) -> None:
 
 def refused_before_sending(exchange: Exchange) -> type[Exception] | None:
     """Requests the client refuses to send, because it knows the server would refuse them."""
-    sent = exchange.request_json() or {}
+    sent = (exchange.request_json() if exchange.method != "GET" else dict(exchange.query)) or {}
+    if exchange.operation != "SessionGet" and not set(sent) & set(rr.CREDENTIALS):
+        return NotLoggedInError  # no credentials at all (OTOBO exchange 54); SessionGet needs none
     if exchange.operation == "SessionRemove" and "Password" not in sent:
         return NotLoggedInError  # SessionRemove needs the password as well as the SessionID
     if exchange.operation == "TicketCreate" and "Title" not in sent.get("Ticket", {}):
         return ValueError  # TicketCreate(title=...) is required by the model
+    if exchange.operation == "TicketGet":
+        try:
+            rr.ticket_ids(exchange)
+        except ValueError:
+            return RequestValidationError  # a TicketID that is not a number (OTOBO exchange 55)
     return None
 
 
-@pytest.mark.parametrize("exchange", CLIENT_EXCHANGES, ids=lambda e: f"{e.n}-{e.operation}")
-async def test_replay(exchange: Exchange) -> None:
-    replay = Replay(exchange)
+@pytest.mark.parametrize("item", CLIENT_EXCHANGES, ids=replay_id)
+async def test_replay(item: tuple[str, Exchange]) -> None:
+    server, exchange = item
+    replay = Replay(exchange, server)
     refusal = refused_before_sending(exchange)
     if refusal is not None:
-        async with make_client(exchange, replay) as client:
+        async with make_client(exchange, replay, server) as client:
+            attempt = (
+                client.get_ticket(rr.request_params(exchange)["TicketID"])
+                if refusal is RequestValidationError
+                else perform(exchange, client)
+            )
             with pytest.raises(refusal):
-                await perform(exchange, client)
+                await attempt
         assert replay.requests == []
         return
-    async with make_client(exchange, replay) as client:
+    async with make_client(exchange, replay, server) as client:
         if exchange.error_code is None:
             result = await perform(exchange, client)
-            check_result(exchange, result)
+            check_result(exchange, result, server)
         else:
             with pytest.raises(OTOBOError) as caught:
                 await perform(exchange, client)
@@ -272,12 +319,13 @@ async def test_replay(exchange: Exchange) -> None:
     check_request(exchange, replay.requests[0])
 
 
-@pytest.mark.parametrize("exchange", [e for e in CLIENT_EXCHANGES if refused_before_sending(e)], ids=lambda e: str(e.n))
-def test_replies_to_requests_the_client_refuses_still_parse(exchange: Exchange) -> None:
+@pytest.mark.parametrize("item", [i for i in CLIENT_EXCHANGES if refused_before_sending(i[1])], ids=replay_id)
+def test_replies_to_requests_the_client_refuses_still_parse(item: tuple[str, Exchange]) -> None:
     """The recorded error replies of requests the client never sends still map to their exceptions."""
     from otobo_znuny.operations.replies import reply_parser
     from otobo_znuny.wire.shapes import WsReply
 
+    _, exchange = item
     parse = reply_parser(exchange.operation or "", WsReply, lambda reply: reply)
     with pytest.raises(OTOBOError) as caught:
         parse(exchange.response_body.encode())
@@ -285,27 +333,46 @@ def test_replies_to_requests_the_client_refuses_still_parse(exchange: Exchange) 
     assert isinstance(caught.value, KIND_TO_CLASS[caught.value.kind])
 
 
-def test_every_recorded_client_operation_is_replayed() -> None:
-    covered = {e.ticket_operation for e in CLIENT_EXCHANGES}
-    assert covered == set(TicketOperation)
-    not_replayed = [e.n for e in EXCHANGES if e not in CLIENT_EXCHANGES]
+@pytest.mark.parametrize("server", SERVERS)
+def test_every_recorded_client_operation_is_replayed(server: str) -> None:
+    exchanges = load_exchanges(server)
+    replayed = [e for s, e in CLIENT_EXCHANGES if s == server]
+    flavor = ServerFlavor(server)
+    assert {e.ticket_operation for e in replayed} == {op for op in TicketOperation if flavor.has_operation(op)}
+    not_replayed = [e for e in exchanges if e not in replayed]
     assert all(
-        e.operation in (None, "TimeAccountingGet", "OutOfOffice") or e.status != 200
-        for e in EXCHANGES
-        if e.n in not_replayed
+        e.operation in (None, "TimeAccountingGet", "OutOfOffice")
+        or e.status != 200
+        or e.n in NOT_CLIENT_REQUESTS[server]
+        for e in not_replayed
     )
 
 
-TRANSPORT_ERRORS = [e for e in EXCHANGES if e.status == 500]
+def _no_backend(exchange: Exchange) -> bool:
+    """An OTOBO reply to an operation it lacks: HTTP 500 with a "Can't load operation backend" fault."""
+    return exchange.status == 500 and "Can't load operation backend module" in exchange.response_body
 
 
-@pytest.mark.parametrize("exchange", TRANSPORT_ERRORS, ids=lambda e: str(e.n))
-async def test_transport_error_replies(exchange: Exchange) -> None:
+TRANSPORT_ERRORS = [
+    (server, e)
+    for server in SERVERS
+    for e in load_exchanges(server)
+    if e.status == 500 and not _no_backend(e) and e.content_type  # OTOBO 57: no reply body, no type
+]
+MISSING_OPERATIONS = [e for e in load_exchanges("otobo") if _no_backend(e)]
+
+
+@pytest.mark.parametrize("item", TRANSPORT_ERRORS, ids=replay_id)
+async def test_transport_error_replies(item: tuple[str, Exchange]) -> None:
     """A text/plain HTTP 500 becomes a ResponseError with status and the server's text."""
+    server, exchange = item
     handler: Callable[[httpx.Request], httpx.Response] = lambda request: recorded_reply(exchange)  # noqa: E731
     route = Route(path="TicketGet", method=exchange.method)  # e.g. a route misconfigured as GET
     config = ClientConfig(
-        base_url=base_url(exchange), webservice_name="GenericTicket", operation_url_map={TicketOperation.GET: route}
+        base_url=base_url(exchange),
+        webservice_name="GenericTicket",
+        operation_url_map={TicketOperation.GET: route},
+        flavor=ServerFlavor(server),
     )
     async with OTOBOZnunyClient(config, httpx.AsyncClient(transport=httpx.MockTransport(handler)), 0) as client:
         client.login(BasicAuth(user_login="api-agent", password="not-in-the-message"))
@@ -317,3 +384,81 @@ async def test_transport_error_replies(exchange: Exchange) -> None:
     assert error.content_type.startswith("text/plain")
     assert exchange.response_body.strip() in str(error)
     assert "not-in-the-message" not in str(error)
+
+
+def test_the_recordings_hold_otobos_missing_operations() -> None:
+    assert sorted(e.operation or "" for e in MISSING_OPERATIONS) == [
+        "OutOfOffice",
+        "SessionRemove",
+        "SessionRemove",
+        "TimeAccountingGet",
+    ]
+
+
+@pytest.mark.parametrize(
+    "exchange", [e for e in MISSING_OPERATIONS if e.operation == "SessionRemove"], ids=lambda e: str(e.n)
+)
+async def test_remove_session_on_otobo_is_refused_before_sending(exchange: Exchange) -> None:
+    """flavor=otobo: remove_session says OTOBO 11 has no SessionRemove and sends nothing, also when
+    the configuration names a SessionRemove route (the recorded web service lists one)."""
+    replay = Replay(exchange, "otobo")
+    config = ClientConfig.generic_ticket(base_url(exchange), flavor=ServerFlavor.OTOBO)
+    assert TicketOperation.SESSION_REMOVE not in config.operation_url_map
+    explicit = ClientConfig(
+        base_url=base_url(exchange),
+        webservice_name="GenericTicket",
+        operation_url_map={**config.operation_url_map, TicketOperation.SESSION_REMOVE: Route(path="SessionRemove")},
+        flavor=ServerFlavor.OTOBO,
+    )
+    for configured in (config, explicit):
+        async with OTOBOZnunyClient(configured, httpx.AsyncClient(transport=httpx.MockTransport(replay))) as client:
+            client.login(SessionAuth(session_id="s" * 32))  # no password: the flavour is still the first reason
+            with pytest.raises(ConfigurationError) as caught:
+                await client.remove_session()
+        message = str(caught.value)
+        assert message.startswith("SessionRemove: OTOBO 11 has no SessionRemove operation")
+        assert "stays valid until it expires" in message
+    assert replay.requests == []
+
+
+@pytest.mark.parametrize("exchange", MISSING_OPERATIONS, ids=lambda e: f"{e.n}-{e.operation}")
+async def test_missing_operation_replies(exchange: Exchange) -> None:
+    """A client configured for Znuny that reaches an OTOBO gets the recorded 500 fault: a
+    ConfigurationError naming the missing operation and the fix, sent once (not retried)."""
+    replay = Replay(exchange, "otobo")
+    config = ClientConfig.generic_ticket(base_url(exchange))  # flavor znuny: SessionRemove is sent
+    async with OTOBOZnunyClient(config, httpx.AsyncClient(transport=httpx.MockTransport(replay)), 3) as client:
+        client.login(BasicAuth(user_login="api-agent", password="not-in-the-message"), use_session=False)
+        # operations the client does not offer (TimeAccountingGet, OutOfOffice): the same reply to any call
+        attempt = client.remove_session("t" * 32) if exchange.operation == "SessionRemove" else client.get_ticket(2)
+        with pytest.raises(ConfigurationError) as caught:
+            await attempt
+    message = str(caught.value)
+    kind = json.loads(exchange.response_body)["faultstring"].rsplit("Operation::", 1)[1].rstrip("!")
+    assert message.startswith(f"{exchange.operation if exchange.operation == 'SessionRemove' else 'TicketGet'}: ")
+    assert f"the server has no {kind} operation" in message
+    if exchange.operation == "SessionRemove":
+        assert "OTOBO 11 has no SessionRemove: for an OTOBO server set flavor='otobo'" in message
+    assert "not-in-the-message" not in message
+    assert len(replay.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "exchange", [e for e in load_exchanges("otobo") if e.n in NOT_CLIENT_REQUESTS["otobo"]], ids=lambda e: str(e.n)
+)
+def test_replies_of_requests_the_client_never_sends(exchange: Exchange) -> None:
+    """The replies still parse: errors into their exception class, O50's two histories (whose
+    TicketIDs are JSON numbers, echoing the request's list) into entries of both tickets."""
+    from datetime import timezone
+
+    from otobo_znuny.operations import sessions, tickets
+
+    if exchange.operation == "TicketHistoryGet":
+        entries = tickets.ticket_history_get(2, timezone.utc).parse(exchange.response_body.encode())
+        reply = exchange.response_json()["TicketHistory"]
+        assert [e.ticket_id for e in entries] == [int(t["TicketID"]) for t in reply for _ in t["History"]]
+        assert {type(t["TicketID"]) for t in reply} == {int}
+        return
+    with pytest.raises(MissingParameterError) as caught:
+        sessions.session_create().parse(exchange.response_body.encode())
+    assert caught.value.code == exchange.error_code == "SessionCreate.MissingParameter"
