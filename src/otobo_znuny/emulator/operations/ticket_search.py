@@ -206,7 +206,8 @@ class _Search:
     def _queues(self) -> None:
         p = self.params
         data = self.h.data
-        sub = is_true(p.get("UseSubQueues"))
+        # read only as a string (TicketSearch.pm): an OTOBO JSON boolean is ignored
+        sub = is_string_with_data(p.get("UseSubQueues")) and is_true(p.get("UseSubQueues"))
         queue_ids: set[int] = set()
         given = False
         names = [n for n in as_list(p.get("Queues")) if is_string_with_data(n)]
