@@ -48,7 +48,7 @@ class Cli:
 @pytest.fixture
 def emulator(monkeypatch: pytest.MonkeyPatch) -> Emulator:
     shared = Emulator.from_seed("demo", clock=lambda: FIXED_NOW)
-    monkeypatch.setattr(cli_settings, "load_emulator", lambda seed: shared)
+    monkeypatch.setattr(cli_settings, "load_emulator", lambda seed, flavor="znuny": shared)
     return shared
 
 

@@ -22,9 +22,9 @@ Environment variables: ``OTOBO_ZNUNY_BASE_URL``, ``OTOBO_ZNUNY_WEBSERVICE``, ``O
 ``OTOBO_ZNUNY_PROFILE`` and ``OTOBO_ZNUNY_CONFIG``.
 
 The embedded emulator instead of a server: ``OTOBO_ZNUNY_EMULATOR_SEED=demo`` makes every command
-talk to an in-process emulator with that seed (base URL, user and password then default to the
-emulator's). Each invocation gets a fresh emulator from :func:`load_emulator`; tests replace that
-function to let several invocations share one emulator.
+talk to an in-process emulator with that seed, answering like the chosen ``--flavor`` (base URL,
+user and password then default to the emulator's). Each invocation gets a fresh emulator from
+:func:`load_emulator`; tests replace that function to let several invocations share one emulator.
 """
 
 from __future__ import annotations
@@ -239,13 +239,16 @@ def _env_values(environ: Mapping[str, str]) -> dict[str, Any]:
     return values
 
 
-def _emulator_defaults(seed: str) -> dict[str, Any]:
+def _emulator_defaults(seed: str, flavor: _Value | None) -> dict[str, Any]:
+    """Defaults for the in-process emulator; its base URL follows the chosen flavour (OTOBO: ``/otobo/``)."""
+    from otobo_znuny.emulator.flavors import FLAVORS
     from otobo_znuny.emulator.seeds import SEEDS
-    from otobo_znuny.testing import EMULATOR_BASE_URL, EMULATOR_PASSWORD, EMULATOR_USER
+    from otobo_znuny.testing import EMULATOR_PASSWORD, EMULATOR_USER
 
     if seed not in SEEDS:
         raise ConfigurationError(f"{EMULATOR_SEED_ENV}: unknown seed {seed!r} (seeds: {', '.join(SEEDS)})")
-    return {"base_url": EMULATOR_BASE_URL, "user": EMULATOR_USER, "password": EMULATOR_PASSWORD}
+    chosen = FLAVORS.get(str(flavor.value).lower() if flavor else "znuny", FLAVORS["znuny"])  # checked later
+    return {"base_url": "http://emulator" + chosen.default_script, "user": EMULATOR_USER, "password": EMULATOR_PASSWORD}
 
 
 def _build_config(levels: _Levels) -> ClientConfig:
@@ -342,7 +345,7 @@ def resolve_settings(
     levels.add(profile, lambda key: f"profile {profile_name!r} key {key}")
     seed = env.get(EMULATOR_SEED_ENV) or None
     if seed is not None:
-        levels.add(_emulator_defaults(seed), lambda key: f"emulator default {key}")
+        levels.add(_emulator_defaults(seed, levels.pick("flavor")), lambda key: f"emulator default {key}")
     insecure = levels.pick("insecure")
     return ConnectionSettings(
         config=_build_config(levels),
@@ -353,11 +356,12 @@ def resolve_settings(
     )
 
 
-def load_emulator(seed: str) -> Emulator:
-    """A fresh emulator with ``seed`` for ``OTOBO_ZNUNY_EMULATOR_SEED`` (tests replace this function)."""
+def load_emulator(seed: str, flavor: str = "znuny") -> Emulator:
+    """A fresh emulator with ``seed`` for ``OTOBO_ZNUNY_EMULATOR_SEED``, answering like ``flavor``
+    (the ``--flavor`` in effect; tests replace this function)."""
     from otobo_znuny.emulator import Emulator
 
-    return Emulator.from_seed(seed)
+    return Emulator.from_seed(seed, flavor=flavor)
 
 
 def emulator_http_client(settings: ConnectionSettings) -> httpx.AsyncClient | None:
@@ -366,4 +370,5 @@ def emulator_http_client(settings: ConnectionSettings) -> httpx.AsyncClient | No
         return None
     from otobo_znuny.emulator import EmulatorTransport
 
-    return httpx.AsyncClient(transport=EmulatorTransport(load_emulator(settings.emulator_seed)))
+    emulator = load_emulator(settings.emulator_seed, flavor=settings.config.flavor.value)
+    return httpx.AsyncClient(transport=EmulatorTransport(emulator))
