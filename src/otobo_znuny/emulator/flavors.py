@@ -125,12 +125,14 @@ class Flavor:
     sorted_keys: bool
     """Znuny sorts JSON keys (every Z exchange); OTOBO's order differs between requests (O2, O5, ...)."""
     ticket_id_integer_check: bool
-    """TicketGet refuses IDs that are not positive integers with ``WrongStructure`` (Znuny 7.1.3+, kept
-    from the emulator's Znuny 7 model); OTOBO answers ``AccessDenied`` (O55)."""
+    """TicketGet refuses IDs that are not positive integers with ``WrongStructure``: Znuny 7.1.3+, which
+    the Znuny flavour follows to stay strict; Znuny 7.0.19 and OTOBO answer ``AccessDenied`` (O55)."""
     ticket_update_permission: str
-    """The permission TicketUpdate checks first: ``rw`` (Znuny 7.1.4+), ``ro`` (OTOBO ``Ticket/Common.pm``)."""
+    """The permission TicketUpdate checks first: ``rw`` (Znuny 7.1.4+, followed by the Znuny flavour),
+    ``ro`` (OTOBO and Znuny 7.0.19 ``Ticket/Common.pm``)."""
     article_lists: bool
-    """Several articles in one TicketCreate/TicketUpdate (Znuny 7.1); OTOBO needs one object."""
+    """Several articles in one TicketCreate/TicketUpdate (Znuny 7.0.19 ``TicketCreate.pm`` accepts an
+    ``Article`` list); OTOBO needs one object."""
     content_type_needs_charset: bool
     """An article ``ContentType`` must name a ``charset=`` (Znuny ``TicketCreate.pm``); optional on OTOBO
     (``Ticket/Common.pm`` ValidateContentType)."""

@@ -1,7 +1,8 @@
 """Scalar conversions between Python values and the wire's conventions.
 
 Server times are naive ``YYYY-MM-DD HH:MM:SS`` strings in the server's time zone, or Unix epochs;
-booleans are sent as 1/0 (OTOBO 11 does not understand JSON true/false).
+booleans are sent as 1/0 (OTOBO 11 passes JSON true/false on unconverted, and its string checks
+ignore them: README "Servers").
 """
 
 from __future__ import annotations
