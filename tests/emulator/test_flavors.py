@@ -314,3 +314,8 @@ def test_server_handle_and_session_data_over_http() -> None:
             assert "UserLastViewsLimit" not in data
             assert http.post("/SessionRemove", json={**AGENT, "SessionID": session_id}).status_code == 500
             assert "SessionData" in http.post("/SessionGet", json={"SessionID": session_id}).json()  # still valid
+
+
+def test_history_of_an_empty_list_is_a_wrong_structure(flavored: tuple[str, httpx.Client]) -> None:
+    _, client = flavored
+    assert code(post(client, "TicketHistoryGet", **AGENT, TicketID=[])) == "TicketHistoryGet.WrongStructure"

@@ -15,7 +15,8 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     A connection dropped by fault injection raises ``httpx.ConnectError`` (before processing) or
     ``httpx.RemoteProtocolError`` (after processing: the server closed without a reply). An unknown
-    web-service name also raises ``httpx.RemoteProtocolError``, like the live server.
+    web-service name also raises ``httpx.RemoteProtocolError`` with the Znuny flavour, like a live
+    Znuny; the OTOBO flavour answers it with HTTP 500 and an empty body, like a live OTOBO.
     """
 
     def __init__(self, emulator: Emulator, *, client_address: str = "127.0.0.1") -> None:

@@ -27,7 +27,7 @@ def run(helpdesk: Helpdesk, params: dict[str, Any]) -> dict[str, Any]:
     # strings (even for "TicketID": 2, Z16/O16), the items of a list keep their JSON type (O50).
     ids: list[Any]
     if isinstance(raw, list):
-        if any(isinstance(i, (dict, list)) for i in raw):
+        if not raw or any(isinstance(i, (dict, list)) for i in raw):  # IsArrayRefWithData
             raise OperationError(f"{P}.WrongStructure", f"{P}: Structure for TicketID is not correct!")
         ids = list(raw)
     elif isinstance(raw, dict) or not is_string_with_data(raw):
