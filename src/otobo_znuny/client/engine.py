@@ -90,6 +90,14 @@ class AuthState:
     use_session: bool = False
     session_id: str | None = field(default=None)
 
+    def reset(
+        self, auth: BasicAuth | SessionAuth | None, *, use_session: bool = False, session_id: str | None = None
+    ) -> None:
+        """Replace the login in place, so every client view holding this state sees the change."""
+        self.auth = auth
+        self.use_session = use_session
+        self.session_id = session_id
+
     def __repr__(self) -> str:
         kind = type(self.auth).__name__ if self.auth else "none"
         return f"AuthState(auth={kind}, use_session={self.use_session}, has_session={self.session_id is not None})"
@@ -180,11 +188,11 @@ def run_call(
         OTOBOError: the server's business error (typed by its ErrorCode).
     """
     operation = call.operation.value
-    if call.auth == "auto" and state.auth is None:
-        raise NotLoggedInError(f"not logged in: call login(BasicAuth(...)) before {operation}")
     attempt = 0
     renewed = False
     while True:
+        if call.auth == "auto" and state.auth is None:  # checked per attempt: logout() may come between
+            raise NotLoggedInError(f"not logged in: call login(BasicAuth(...)) before {operation}")
         if call.auth == "auto" and state.use_session and state.session_id is None:
             state.session_id = yield RenewSession(None)
         sent_session = state.session_id if (call.auth == "auto" and state.use_session) else None
