@@ -237,7 +237,8 @@ class OTOBOZnunyClient(ClientCore):
 
         Raises:
             AccessDeniedError: the ticket does not exist or is not readable (the server does not
-                distinguish); ``TicketNotFoundError`` if the reply holds no ticket.
+                distinguish).
+            TicketNotFoundError: the reply held no ticket, or another one (an ``UnexpectedReplyError``).
         """
         call = self._ticket_get_call([ticket_id], self._get_options(options))
         return await self._flow(flows.get_one_ticket(call, ticket_id))
@@ -398,6 +399,7 @@ class OTOBOZnunyClient(ClientCore):
         """Add a note (an Internal article); ``internal=False`` makes it visible to the customer.
 
         Raises:
+            RequestValidationError: an argument is refused (e.g. an empty ``body``); nothing was sent.
             OutcomeUnknownError: the reply was lost; the note may or may not exist.
         """
         update = self._note(
@@ -426,6 +428,7 @@ class OTOBOZnunyClient(ClientCore):
         """Record an e-mail article on the ticket (stored, not sent: the server sends nothing).
 
         Raises:
+            RequestValidationError: an argument is refused (e.g. an empty ``subject``); nothing was sent.
             OutcomeUnknownError: the reply was lost; the article may or may not exist.
         """
         update = self._email(

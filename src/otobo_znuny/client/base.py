@@ -6,6 +6,7 @@ Nothing here performs I/O; the shells in ``async_client`` and ``sync_client`` on
 from __future__ import annotations
 
 import logging
+import re
 import ssl
 import time
 import warnings
@@ -15,6 +16,7 @@ from contextvars import ContextVar
 from typing import Any, Literal, TypedDict
 
 import httpx
+import pydantic
 
 from otobo_znuny.auth import BasicAuth, SessionAuth
 from otobo_znuny.client.engine import AuthState, RawReply, can_create_sessions
@@ -378,19 +380,25 @@ class ClientCore:
         time_unit: float | None,
         attachments: Sequence[Attachment],
     ) -> TicketUpdate:
-        return TicketUpdate(
-            id=ticket_id,
-            article=Article(
-                subject=subject,
-                body=body,
-                content_type=content_type,
-                communication_channel="Internal",
-                sender_type="agent",
-                is_visible_for_customer=not internal,
-                time_unit=time_unit,
-                attachments=list(attachments),
-            ),
-        )
+        """The TicketUpdate of ``add_note``.
+
+        Raises:
+            RequestValidationError: an argument the models refuse, named as the caller passed it.
+        """
+        with _arguments_checked({"is_visible_for_customer": "internal"}):
+            return TicketUpdate(
+                id=ticket_id,
+                article=Article(
+                    subject=subject,
+                    body=body,
+                    content_type=content_type,
+                    communication_channel="Internal",
+                    sender_type="agent",
+                    is_visible_for_customer=not internal,
+                    time_unit=time_unit,
+                    attachments=list(attachments),
+                ),
+            )
 
     @staticmethod
     def _email(
@@ -404,21 +412,27 @@ class ClientCore:
         content_type: str | None,
         attachments: Sequence[Attachment],
     ) -> TicketUpdate:
-        return TicketUpdate(
-            id=ticket_id,
-            article=Article(
-                subject=subject,
-                body=body,
-                to=to,
-                cc=cc,
-                from_addr=from_addr,
-                content_type=content_type,
-                communication_channel="Email",
-                sender_type="agent",
-                is_visible_for_customer=True,
-                attachments=list(attachments),
-            ),
-        )
+        """The TicketUpdate of ``add_email_article``.
+
+        Raises:
+            RequestValidationError: an argument the models refuse, named as the caller passed it.
+        """
+        with _arguments_checked({}):
+            return TicketUpdate(
+                id=ticket_id,
+                article=Article(
+                    subject=subject,
+                    body=body,
+                    to=to,
+                    cc=cc,
+                    from_addr=from_addr,
+                    content_type=content_type,
+                    communication_channel="Email",
+                    sender_type="agent",
+                    is_visible_for_customer=True,
+                    attachments=list(attachments),
+                ),
+            )
 
     def _batch_plan(self, batch_size: int | None, max_concurrency: int | None) -> tuple[int, int]:
         size = self._batch_size if batch_size is None else batch_size
@@ -460,6 +474,28 @@ class ClientCore:
                 timeout if timeout is None or isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
             )
         return clone
+
+
+_ARTICLE_FIELD = re.compile(r"^article\.(\w+) (.+)$")
+
+
+@contextmanager
+def _arguments_checked(renamed: dict[str, str]) -> Iterator[None]:
+    """Turn pydantic's ``ValidationError`` from models the client builds out of plain arguments into
+    ``RequestValidationError`` naming the argument (``id`` is ``ticket_id``; ``renamed`` maps the
+    other model fields whose argument has another name)."""
+    try:
+        yield
+    except pydantic.ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        location = [str(part) for part in first.get("loc", ()) if part != "article"]
+        problem = str(first.get("msg", "")).removeprefix("Value error, ")
+        found = _ARTICLE_FIELD.match(problem)
+        if not location and found:  # a check of the whole article: "article.body is required ..."
+            location, problem = [found.group(1)], found.group(2)
+        field = location[0] if location else "article"
+        field = {"id": "ticket_id", **renamed}.get(field, field)
+        raise RequestValidationError(".".join([field, *location[1:]]), problem) from None
 
 
 def _resolve_policy(current: RetryPolicy, policy: RetryPolicy | None, max_retries: int | NotGiven) -> RetryPolicy:

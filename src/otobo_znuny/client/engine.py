@@ -131,20 +131,28 @@ def _delivery(exc: httpx.HTTPError) -> Delivery:
     return Delivery.MAYBE_PROCESSED
 
 
-def _transport_error(exc: httpx.HTTPError, call: Call[Any], secrets: list[str]) -> TransportError:
+def _secret_free(request: HttpRequest) -> httpx.Request:
+    """What a ``TransportError`` carries as ``.request``: the method and the redacted URL only
+    (credentials travel in headers, the body, the query or a path SessionID)."""
+    return httpx.Request(request.method, request.redacted_url)
+
+
+def _transport_error(exc: httpx.HTTPError, call: Call[Any], request: HttpRequest, secrets: list[str]) -> TransportError:
     operation = call.operation.value
     detail = scrub(str(exc) or type(exc).__name__, secrets)
+    sent = _secret_free(request)
     if _delivery(exc) is Delivery.NOT_SENT:
-        return ConnectError(f"{operation}: could not connect: {detail}", operation=operation)
+        return ConnectError(f"{operation}: could not connect: {detail}", operation=operation, request=sent)
     if call.write:
         return OutcomeUnknownError(
             f"{operation}: outcome unknown: the request may have reached the server, but no reply arrived ({detail}); "
             "it was not re-sent - check whether the change happened before trying again",
             operation=operation,
+            request=sent,
         )
     if isinstance(exc, httpx.TimeoutException):
-        return RequestTimeoutError(f"{operation}: timed out: {detail}", operation=operation)
-    return TransportError(f"{operation}: connection failed: {detail}", operation=operation)
+        return RequestTimeoutError(f"{operation}: timed out: {detail}", operation=operation, request=sent)
+    return TransportError(f"{operation}: connection failed: {detail}", operation=operation, request=sent)
 
 
 def _secrets(state: AuthState, call: Call[Any]) -> list[str]:
@@ -201,7 +209,7 @@ def run_call(
             reply: RawReply = yield Send(request)
         except httpx.HTTPError as exc:
             delivery = _delivery(exc)
-            error = _transport_error(exc, call, _secrets(state, call))
+            error = _transport_error(exc, call, request, _secrets(state, call))
             if should_retry(delivery=delivery, is_write=call.write, attempt=attempt, policy=policy):
                 delay = retry_delay(attempt, policy)
                 logger.info("%s: %s; retry %d in %.2fs", operation, type(exc).__name__, attempt + 1, delay)
