@@ -1,4 +1,4 @@
-"""Route layouts, query strings, sessions, faults, persistence, builder, generator, servers."""
+"""Route layouts, query strings, sessions, faults, builder, generator, servers (persistence: test_persistence)."""
 
 from __future__ import annotations
 
@@ -186,20 +186,6 @@ def test_server_drops_and_errors_over_http() -> None:
             http.post("/Webservice/GenericTicket/SessionCreate", json=AGENT)
         reply = http.get("/Webservice/GenericTicketConnectorREST/Ticket/1", params=AGENT)
         assert reply.json()["Ticket"][0]["TicketID"] == 1
-
-
-# ---------------------------------------------------------------- persistence
-def test_sqlite_round_trip(tmp_path: Path) -> None:
-    db = tmp_path / "helpdesk.sqlite"
-    first = Emulator.from_seed("znuny_lab", db=db)
-    with httpx.Client(transport=EmulatorTransport(first), base_url=GT) as gt:
-        created = new_ticket(gt, Ticket={"Title": "persist me"})
-        sid = call(gt, "SessionCreate", **AGENT)["SessionID"]
-    second = Emulator.from_seed("empty", db=db)  # the file wins over the seed
-    with httpx.Client(transport=EmulatorTransport(second), base_url=GT) as gt:
-        ticket = call(gt, "TicketGet", SessionID=sid, TicketID=created["TicketID"])["Ticket"][0]
-        assert ticket["Title"] == "persist me"
-        assert new_ticket(gt)["TicketID"] == "3"
 
 
 # ---------------------------------------------------------------- builder and generator

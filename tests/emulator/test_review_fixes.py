@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import pickle
 import threading
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -140,29 +138,6 @@ def test_ticket_time_unit_uses_running_total(gt: httpx.Client, lab: Emulator) ->
     assert call(gt, "TicketGet", **AGENT, TicketID=ticket_id)["Ticket"][0]["TimeUnit"] == 18
     history = call(gt, "TicketHistoryGet", **AGENT, TicketID=ticket_id)["TicketHistory"][0]["History"]
     assert [h["Name"] for h in history if h["HistoryType"] == "TimeAccounting"][-1] == "%%0.5%%18"
-
-
-def test_time_unit_totals_survive_persistence(tmp_path: Path) -> None:
-    db = tmp_path / "emulator.sqlite"
-    first = Emulator.from_seed("znuny_lab", db=db)
-    with httpx.Client(transport=EmulatorTransport(first), base_url=GT) as client:
-        ticket_id = new_ticket(client, Article={"TimeUnit": "3"})["TicketID"]
-    second = Emulator.from_seed("znuny_lab", db=db)
-    with httpx.Client(transport=EmulatorTransport(second), base_url=GT) as client:
-        assert call(client, "TicketGet", **AGENT, TicketID=ticket_id)["Ticket"][0]["TimeUnit"] == 3
-
-
-def test_old_pickles_get_time_unit_totals_and_day_counters(lab: Emulator) -> None:
-    data = lab.helpdesk.data
-    data.time_accounting.clear()
-    data.time_unit_totals.clear()
-    with httpx.Client(transport=EmulatorTransport(lab), base_url=GT) as client:
-        ticket_id = int(new_ticket(client, Article={"TimeUnit": "4"})["TicketID"])
-    for name in ("time_unit_totals", "tn_counters"):
-        del data.__dict__[name]
-    restored = pickle.loads(pickle.dumps(data))
-    assert restored.time_unit_totals == {ticket_id: 4}
-    assert restored.tn_counters == {}
 
 
 # ---------------------------------------------------------------- 8. builder holds the lock

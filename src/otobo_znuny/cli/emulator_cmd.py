@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from otobo_znuny.cli.runner import reporting_errors
-from otobo_znuny.errors import OTOBOZnunyError, RequestValidationError
+from otobo_znuny.errors import ConfigurationError, OTOBOZnunyError, RequestValidationError
 
 __all__ = ["emulator_app"]
 
@@ -27,6 +27,7 @@ def serve_command(
 ) -> None:
     """Serve the emulator until Ctrl-C (web services GenericTicket and GenericTicketConnectorREST)."""
     from otobo_znuny import emulator
+    from otobo_znuny.emulator.persistence import StateFileError
     from otobo_znuny.emulator.seeds import SEEDS
     from otobo_znuny.testing import EMULATOR_PASSWORD, EMULATOR_USER
 
@@ -47,3 +48,5 @@ def serve_command(
             if exc.name != "uvicorn":
                 raise
             raise OTOBOZnunyError("emulator serve needs uvicorn: pip install 'otobo-znuny[cli]'") from None
+        except StateFileError as exc:
+            raise ConfigurationError(f"--db {exc}") from None

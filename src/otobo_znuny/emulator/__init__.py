@@ -43,6 +43,7 @@ from otobo_znuny.emulator import seeds
 from otobo_znuny.emulator.builder import ArticleSpec, HelpdeskBuilder, generate_tickets
 from otobo_znuny.emulator.core import DropConnection, Emulator, EmulatorRequest, EmulatorResponse
 from otobo_znuny.emulator.faults import Faults, RequestCounters
+from otobo_znuny.emulator.persistence import StateFileError
 from otobo_znuny.emulator.routes import (
     WebService,
     builtin_webservices,
@@ -66,6 +67,7 @@ __all__ = [
     "HelpdeskBuilder",
     "RequestCounters",
     "ServerHandle",
+    "StateFileError",
     "WebService",
     "builtin_webservices",
     "generate_tickets",

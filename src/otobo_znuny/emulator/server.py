@@ -60,12 +60,17 @@ def serve(
     """Run the emulator until interrupted (blocking). Requires ``uvicorn``.
 
     ``db``: a SQLite file; the state is loaded from it if present and saved after every write.
-    Raises ``ValueError`` for an unknown seed, ``ImportError`` without uvicorn.
+    Raises ``ValueError`` for an unknown seed, ``StateFileError`` (a ``ValueError``) for a ``db``
+    file that is not an emulator state of this version, ``ImportError`` without uvicorn.
     """
     import uvicorn
 
     emu = emulator if emulator is not None else Emulator.from_seed(seed, db=db)
-    uvicorn.Server(_config(emu, host, port, log_level)).run()
+    try:
+        uvicorn.Server(_config(emu, host, port, log_level)).run()
+    finally:
+        if emulator is None:
+            emu.close()
 
 
 @contextmanager
