@@ -2,6 +2,7 @@
 
     OTOBOZnunyError                     root: catch this to catch everything below
     ├── ConfigurationError              the ClientConfig cannot serve the call (e.g. no route)
+    ├── MissingDependencyError          a feature needs a package of an extra (also an ImportError)
     ├── NotLoggedInError                an operation was called before login() (also a RuntimeError)
     ├── RequestValidationError          bad input, refused before anything was sent (also a ValueError)
     ├── TransportError                  no usable answer (also an httpx.TransportError)
@@ -51,6 +52,7 @@ __all__ = [
     "ConfigurationError",
     "ConnectError",
     "InvalidParameterError",
+    "MissingDependencyError",
     "MissingParameterError",
     "NotLoggedInError",
     "OTOBOError",
@@ -106,6 +108,27 @@ class OTOBOZnunyError(Exception):
 
 class ConfigurationError(OTOBOZnunyError, ValueError):
     """The client configuration cannot serve the requested call (missing route, bad layout file)."""
+
+
+class MissingDependencyError(OTOBOZnunyError, ImportError):
+    """A feature needs a package that is installed with one of the extras; the message says which.
+
+    ``name`` is the missing module (as on any ``ImportError``), ``package`` the distribution to
+    install and ``extra`` the extra of otobo-znuny that installs it.
+    """
+
+    def __init__(self, feature: str, *, module: str, package: str, extra: str) -> None:
+        self.feature = feature
+        self.package = package
+        self.extra = extra
+        super().__init__(f"{feature} needs {package}: pip install 'otobo-znuny[{extra}]'", name=module)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_missing_dependency, (self.feature, self.name, self.package, self.extra))
+
+
+def _rebuild_missing_dependency(feature: str, module: str, package: str, extra: str) -> MissingDependencyError:
+    return MissingDependencyError(feature, module=module, package=package, extra=extra)
 
 
 class NotLoggedInError(OTOBOZnunyError, RuntimeError):
