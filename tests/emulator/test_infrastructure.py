@@ -383,6 +383,7 @@ def test_frozen_time_is_per_thread() -> None:
     assert helpdesk.now() != moment
 
 
+@pytest.mark.slow
 def test_generator_20000_tickets() -> None:
     emulator = Emulator.with_tickets(20_000, seed="empty")
     assert len(emulator.helpdesk.data.tickets) == 20_000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import httpx
+import pytest
 
 from otobo_znuny.emulator import Emulator
 from otobo_znuny.emulator.state import Helpdesk
@@ -395,6 +396,7 @@ def test_ticket_time_unit_is_the_running_total(gt: httpx.Client) -> None:
 
 
 # ---------------------------------------------------------------- ticket numbers
+@pytest.mark.slow
 def test_generated_ticket_numbers_are_unique() -> None:
     emulator = Emulator.with_tickets(2000)
     data = emulator.helpdesk.data
