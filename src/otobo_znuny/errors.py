@@ -12,7 +12,7 @@
     ├── ResponseError                   the server answered, but not with GenericInterface JSON
     │   ├── ReplyTooLargeError          the reply exceeded the configured size limit
     │   └── UnexpectedReplyError        JSON, but not the shape the operation returns
-    │       └── TicketNotFoundError     get_ticket: a reply without an error, but without that ticket
+    │       └── TicketNotFoundError     get_ticket: no error, but not that ticket (also a RuntimeError)
     ├── OTOBOError                      the server answered {"Error": {"ErrorCode", "ErrorMessage"}}
     │   ├── AuthenticationError         *.AuthFail, SessionGet.SessionInvalid
     │   │   └── SessionExpiredError     a SessionID was refused and could not be renewed
@@ -275,12 +275,13 @@ class ServerConfigurationError(OTOBOError):
     """The server is misconfigured or failed internally (``Webservice.InvalidConfiguration``, ``*.Fail``)."""
 
 
-class TicketNotFoundError(UnexpectedReplyError):
+class TicketNotFoundError(UnexpectedReplyError, RuntimeError):
     """``get_ticket``: TicketGet answered without an error, but not with exactly the ticket asked for.
 
     The servers answer a missing or unreadable ticket with ``TicketGet.AccessDenied``
     (``AccessDeniedError``); this error means the reply itself was wrong (no ticket, several, or
-    another one), so it carries no server ErrorCode. ``ticket_id`` is the ID asked for.
+    another one), so it carries no server ErrorCode. ``ticket_id`` is the ID asked for. Also a
+    ``RuntimeError``, which the original library raised in this case.
     """
 
     def __init__(self, message: str, *, ticket_id: int | None = None, operation: str | None = "TicketGet") -> None:

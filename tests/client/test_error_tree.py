@@ -113,6 +113,8 @@ def test_transport_errors_carry_the_request_without_secrets(flavor: ServerFlavor
         assert request.url.path.startswith("/otrs/nph-genericinterface.pl/Webservice/GenericTicketConnectorREST/")
         assert request.content == b""
         assert set(request.headers) <= {"host", "content-length"}  # no credential headers
+        assert error.__cause__ is not None
+        assert error.__cause__.request is request  # the chained httpx error carries the same copy
         for secret in secrets:
             assert secret not in str(request.url)
             assert secret not in repr(error)
@@ -129,6 +131,7 @@ def test_a_reply_without_the_ticket_is_an_unexpected_reply_with_no_server_code()
     error = caught.value
     assert isinstance(error, UnexpectedReplyError)
     assert not isinstance(error, OTOBOError)  # OTOBOError.code is the server's, and the server sent none
+    assert isinstance(error, RuntimeError)  # what the original library raised here
     assert error.ticket_id == 42
     assert error.operation == "TicketGet"
     assert str(error) == "TicketGet: asked for ticket 42, the reply held no ticket"

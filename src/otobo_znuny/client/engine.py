@@ -216,6 +216,7 @@ def run_call(
                 yield Sleep(delay)
                 attempt += 1
                 continue
+            exc.request = error.request  # the chained httpx error, too, keeps only the secret-free copy
             raise error from _scrubbed(exc, _secrets(state, call))
         try:
             secrets = _secrets(state, call)
