@@ -13,7 +13,7 @@ minute, and is cut off after --time-limit seconds):
 2. The same number of single-ticket TicketGets with password and with session authentication, once
    with the emulator's password check as cheap as Znuny's default ``sha2`` hash and once calibrated
    to what a live Znuny 7.0.19 measured (a password login costs about 30% more server time per
-   TicketGet, see ``../shared/contract/CONTRACT.md``).
+   TicketGet, see ``tests/data/contract/CONTRACT.md``).
 3. The client's CPU cost of parsing a TicketGet reply (``Call.parse``: validation of the wire JSON
    and mapping to ``Ticket`` models) of 50 recorded-shaped tickets with 5 articles each, against
    ``json.loads`` of the same bytes (the floor any JSON client pays).
@@ -202,7 +202,7 @@ def recorded_ticket() -> dict[str, Any]:
     try:
         exchanges = recording.load_exchanges()
     except FileNotFoundError as error:
-        raise SystemExit(f"the recorded exchanges are missing ({error}); set OTOBO_ZNUNY_SHARED_DIR") from None
+        raise SystemExit(f"the recorded exchanges are missing ({error}); set OTOBO_ZNUNY_CONTRACT_DIR") from None
     candidates = [
         exchange.response_json()["Ticket"][0]
         for exchange in exchanges

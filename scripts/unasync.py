@@ -91,11 +91,25 @@ def formatted(text: str) -> str:
     return _ruff(["format"], fixed)
 
 
+def ruff_version_note() -> str:
+    """Empty when the installed ruff is the one pyproject.toml pins, else a sentence saying both:
+    another ruff version may format the generated file differently."""
+    pinned = re.search(r'"ruff==([^"]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    result = subprocess.run([sys.executable, "-m", "ruff", "--version"], capture_output=True, text=True, check=False)
+    installed = result.stdout.split()[-1] if result.stdout.split() else "unknown"
+    if pinned is None or pinned.group(1) == installed:
+        return ""
+    return f" (ruff {installed} is installed, pyproject.toml pins {pinned.group(1)}: its formatting may differ)"
+
+
 def main(argv: list[str]) -> int:
     expected = formatted(generate(SOURCE.read_text(encoding="utf-8")))
     if "--check" in argv:
         if TARGET.read_text(encoding="utf-8") != expected:
-            print(f"{TARGET.relative_to(ROOT)} is out of date: run `python scripts/unasync.py`", file=sys.stderr)
+            print(
+                f"{TARGET.relative_to(ROOT)} is out of date: run `python scripts/unasync.py`{ruff_version_note()}",
+                file=sys.stderr,
+            )
             return 1
         return 0
     TARGET.write_text(expected, encoding="utf-8")

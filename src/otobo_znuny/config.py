@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from otobo_znuny._yaml_import import import_yaml
 from otobo_znuny.errors import ConfigurationError
 
 __all__ = [
@@ -282,7 +282,9 @@ class ClientConfig(BaseModel):
 
         Raises:
             ConfigurationError: the file cannot be read or has no usable REST provider routes.
+            MissingDependencyError: PyYAML is not installed (``pip install 'otobo-znuny[yaml]'``).
         """
+        yaml = import_yaml("ClientConfig.from_webservice_yaml", extra="yaml")
         file = Path(path)
         try:
             document = yaml.safe_load(file.read_text(encoding="utf-8"))

@@ -1,16 +1,18 @@
-"""Every exception the library raises, under one root.
+"""Every exception the client's calls raise, under one root.
 
     OTOBOZnunyError                     root: catch this to catch everything below
     ├── ConfigurationError              the ClientConfig cannot serve the call (e.g. no route)
+    ├── MissingDependencyError          a feature needs a package of an extra (also an ImportError)
     ├── NotLoggedInError                an operation was called before login() (also a RuntimeError)
     ├── RequestValidationError          bad input, refused before anything was sent (also a ValueError)
     ├── TransportError                  no usable answer (also an httpx.TransportError)
-    │   ├── ConnectError                the request was never delivered; safe to retry
-    │   ├── RequestTimeoutError         no reply in time
+    │   ├── ConnectError                the request was never delivered; safe to retry (also an httpx.ConnectError)
+    │   ├── RequestTimeoutError         no reply in time (also an httpx.TimeoutException)
     │   └── OutcomeUnknownError         a write may have happened but its reply was lost
     ├── ResponseError                   the server answered, but not with GenericInterface JSON
     │   ├── ReplyTooLargeError          the reply exceeded the configured size limit
     │   └── UnexpectedReplyError        JSON, but not the shape the operation returns
+    │       └── TicketNotFoundError     get_ticket: no error, but not that ticket (also a RuntimeError)
     ├── OTOBOError                      the server answered {"Error": {"ErrorCode", "ErrorMessage"}}
     │   ├── AuthenticationError         *.AuthFail, SessionGet.SessionInvalid
     │   │   └── SessionExpiredError     a SessionID was refused and could not be renewed
@@ -19,11 +21,17 @@
     │   ├── InvalidParameterError       *.InvalidParameter, *.WrongStructure
     │   ├── TicketDataError             TicketGet.NotValidTicketID / *.NotTicketData
     │   └── ServerConfigurationError    Webservice.InvalidConfiguration, SessionRemove.Fail, ...
-    ├── TicketNotFoundError             get_ticket got no ticket (also an AccessDeniedError)
     └── BatchFetchError                 get_tickets: some IDs could not be fetched (carries the rest)
 
+Outside the tree: building a model yourself (``TicketCreate(...)``, ``TicketSearch(...)``,
+``BasicAuth(...)``) with a bad value raises pydantic's ``ValidationError`` (a ``ValueError``) where
+you build it. Client methods that take plain values (``add_note``, ``add_email_article``,
+``get_ticket``...) refuse them with ``RequestValidationError``, naming the argument. Python's own
+``TypeError`` is raised for a wrong kind of object (e.g. ``create_ticket(dict)``).
+
 Messages never contain passwords or session IDs: every snippet of a server reply is cut short
-and scrubbed of the secrets the client knows.
+and scrubbed of the secrets the client knows. ``TransportError.request`` is a copy of the request
+with the redacted URL only: no headers, no body.
 """
 
 from __future__ import annotations
@@ -44,6 +52,7 @@ __all__ = [
     "ConfigurationError",
     "ConnectError",
     "InvalidParameterError",
+    "MissingDependencyError",
     "MissingParameterError",
     "NotLoggedInError",
     "OTOBOError",
@@ -101,6 +110,27 @@ class ConfigurationError(OTOBOZnunyError, ValueError):
     """The client configuration cannot serve the requested call (missing route, bad layout file)."""
 
 
+class MissingDependencyError(OTOBOZnunyError, ImportError):
+    """A feature needs a package that is installed with one of the extras; the message says which.
+
+    ``name`` is the missing module (as on any ``ImportError``), ``package`` the distribution to
+    install and ``extra`` the extra of otobo-znuny that installs it.
+    """
+
+    def __init__(self, feature: str, *, module: str, package: str, extra: str) -> None:
+        self.feature = feature
+        self.package = package
+        self.extra = extra
+        super().__init__(f"{feature} needs {package}: pip install 'otobo-znuny[{extra}]'", name=module)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_missing_dependency, (self.feature, self.name, self.package, self.extra))
+
+
+def _rebuild_missing_dependency(feature: str, module: str, package: str, extra: str) -> MissingDependencyError:
+    return MissingDependencyError(feature, module=module, package=package, extra=extra)
+
+
 class NotLoggedInError(OTOBOZnunyError, RuntimeError):
     """An operation was called before ``login()``; a RuntimeError, as the original library raised."""
 
@@ -118,20 +148,30 @@ class RequestValidationError(OTOBOZnunyError, ValueError):
 
 
 class TransportError(OTOBOZnunyError, httpx.TransportError):
-    """No usable answer arrived. Also an ``httpx.TransportError`` so ``except httpx.HTTPError`` still works."""
+    """No usable answer arrived. Also an ``httpx.TransportError`` so ``except httpx.HTTPError`` still works.
+
+    ``request`` (as on every httpx error) is what was sent, without secrets: the method and the
+    redacted URL (query values and a path SessionID replaced by ``…``), no headers, no body.
+    """
 
     def __init__(self, message: str, *, operation: str | None = None, request: httpx.Request | None = None):
         self.operation = operation
         httpx.TransportError.__init__(self, message, request=request)
 
 
-class ConnectError(TransportError):
-    """The connection failed before the request was delivered; nothing reached the server."""
+class ConnectError(TransportError, httpx.ConnectError):
+    """The connection failed before the request was delivered; nothing reached the server.
+
+    Also an ``httpx.ConnectError``, so ``except httpx.ConnectError`` catches it.
+    """
 
 
-class RequestTimeoutError(TransportError):
+class RequestTimeoutError(TransportError, httpx.TimeoutException):
     """A read (or SessionCreate) got no reply in time. Connect and pool timeouts are ``ConnectError``
-    (nothing was sent); a timeout of a write is ``OutcomeUnknownError``."""
+    (nothing was sent); a timeout of a write is ``OutcomeUnknownError``.
+
+    Also an ``httpx.TimeoutException``, so ``except httpx.TimeoutException`` catches it.
+    """
 
 
 class OutcomeUnknownError(TransportError):
@@ -235,8 +275,18 @@ class ServerConfigurationError(OTOBOError):
     """The server is misconfigured or failed internally (``Webservice.InvalidConfiguration``, ``*.Fail``)."""
 
 
-class TicketNotFoundError(AccessDeniedError):
-    """``get_ticket`` did not get exactly one ticket back."""
+class TicketNotFoundError(UnexpectedReplyError, RuntimeError):
+    """``get_ticket``: TicketGet answered without an error, but not with exactly the ticket asked for.
+
+    The servers answer a missing or unreadable ticket with ``TicketGet.AccessDenied``
+    (``AccessDeniedError``); this error means the reply itself was wrong (no ticket, several, or
+    another one), so it carries no server ErrorCode. ``ticket_id`` is the ID asked for. Also a
+    ``RuntimeError``, which the original library raised in this case.
+    """
+
+    def __init__(self, message: str, *, ticket_id: int | None = None, operation: str | None = "TicketGet") -> None:
+        self.ticket_id = ticket_id
+        super().__init__(message, operation=operation, status_code=200)
 
 
 class BatchFetchError(OTOBOZnunyError):

@@ -19,7 +19,7 @@ from otobo_znuny.adapter import (
     create_adapter,
     register_adapter,
     registered_providers,
-    registry,
+    unregister_adapter,
 )
 from otobo_znuny.config import Route, ServerFlavor, TicketOperation
 from otobo_znuny.errors import ConfigurationError
@@ -231,17 +231,36 @@ def test_create_adapter_names_an_unknown_provider_key() -> None:
     assert caught.value.problems == {"provider_key": "unknown 'jira'; known: otobo, otobo_znuny, znuny"}
 
 
-def test_register_adapter_adds_a_provider(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "_ADAPTERS", dict(registry._ADAPTERS))
-
+def test_register_adapter_adds_a_provider_and_unregister_takes_it_away(monkeypatch: pytest.MonkeyPatch) -> None:
     class FakeAdapter(OTOBOAdapter):
         pass
 
     register_adapter("Fake", FakeAdapter)
-    monkeypatch.setenv(PASSWORD_ENV, SECRET)
-    assert type(create_adapter(SystemConfig(id="x", provider_key="fake", params=adapter_params()))) is FakeAdapter
-    with pytest.raises(TypeError, match="TicketSystemAdapter subclass"):
-        register_adapter("bad", dict)  # type: ignore[arg-type]
+    try:
+        monkeypatch.setenv(PASSWORD_ENV, SECRET)
+        assert type(create_adapter(SystemConfig(id="x", provider_key="fake", params=adapter_params()))) is FakeAdapter
+        assert "fake" in registered_providers()
+        with pytest.raises(TypeError, match="TicketSystemAdapter subclass"):
+            register_adapter("bad", dict)  # type: ignore[arg-type]
+    finally:
+        unregister_adapter("FAKE")
+    assert registered_providers() == ["otobo", "otobo_znuny", "znuny"]
+    with pytest.raises(AdapterConfigurationError, match="unknown 'fake'"):
+        create_adapter(SystemConfig(id="x", provider_key="fake", params=adapter_params()))
+    with pytest.raises(KeyError, match="no adapter registered for 'fake'"):
+        unregister_adapter("fake")
+
+
+def test_unregistering_a_built_in_key_restores_the_built_in_adapter() -> None:
+    class Replacement(OTOBOAdapter):
+        pass
+
+    register_adapter("znuny", Replacement)
+    unregister_adapter("znuny")
+    config = SystemConfig(id="x", provider_key="znuny", params=adapter_params())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PASSWORD_ENV, SECRET)
+        assert type(create_adapter(config)) is OTOBOAdapter
 
 
 def test_the_abstract_adapter_cannot_be_instantiated() -> None:

@@ -36,6 +36,7 @@ async def test_500_concurrent_gets_in_process(emulator: Emulator) -> None:
     assert emulator.counters.by_operation["TicketGet"] == OPERATIONS
 
 
+@pytest.mark.slow
 async def test_500_concurrent_mixed_operations_over_real_http_with_the_default_pool(emulator: Emulator) -> None:
     """The default pool (20 connections) queues 500 requests without a PoolTimeout."""
     ids = _ids(emulator)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tracemalloc
 
 import httpx
+import pytest
 
 from otobo_znuny import GetOptions, OTOBOZnunyClient, TicketSearch
 from otobo_znuny.emulator import Emulator, EmulatorTransport
@@ -39,6 +40,7 @@ class ReplayTransport(httpx.AsyncBaseTransport):
         return httpx.Response(status, headers=headers, content=body, request=request)
 
 
+@pytest.mark.slow
 async def test_streaming_20000_tickets_keeps_peak_memory_bounded() -> None:
     emulator = Emulator.with_tickets(TICKETS)
     total = len(emulator.helpdesk.data.tickets)

@@ -13,17 +13,19 @@ from otobo_znuny import (
     DEFAULT_TIMEOUT,
     ClientConfig,
     ConfigurationError,
+    NotLoggedInError,
     OTOBOZnunyClient,
     OTOBOZnunySyncClient,
     OutcomeUnknownError,
     RequestTimeoutError,
+    RetryPolicy,
     TransportError,
 )
 from otobo_znuny.client.base import DEFAULT_MAX_CONCURRENCY
-from otobo_znuny.emulator import Emulator, run_in_thread
+from otobo_znuny.emulator import Emulator, EmulatorTransport, run_in_thread
 from otobo_znuny.testing import emulator_config
 
-from .helpers import AUTH, NO_WAIT, new_ticket, watched_async_client, watched_sync_client
+from .helpers import AUTH, NO_WAIT, WatchingTransport, new_ticket, watched_async_client, watched_sync_client
 
 
 @pytest.fixture
@@ -65,6 +67,76 @@ def test_with_options_refuses_a_negative_retry_count(lab: Emulator) -> None:
     client, _ = watched_sync_client(lab)
     with client, pytest.raises(ConfigurationError, match="max_retries"):
         client.with_options(max_retries=-1)
+
+
+async def test_an_explicit_retry_policy_keeps_its_retry_count(lab: Emulator) -> None:
+    client, transport = watched_async_client(lab, retry_policy=NO_WAIT.with_changes(max_retries=5))
+    async with client:
+        await client.get_ticket(1)
+        assert client.max_retries == 5
+        lab.faults.drop_connections(rate=1.0, count=5, operations={"TicketGet"})
+        transport.reset()
+        assert (await client.get_ticket(1)).id == 1
+    assert len(transport.requests) == 6  # the first attempt and the policy's 5 retries
+
+
+def test_max_retries_overrides_only_the_count_of_a_policy(lab: Emulator) -> None:
+    policy = RetryPolicy(max_retries=5, initial_delay=0.0, max_delay=0.0, retry_writes=True)
+    client, transport = watched_sync_client(lab, max_retries=1, retry_policy=policy)
+    with client:
+        client.get_ticket(1)
+        assert client.retry_policy == policy.with_changes(max_retries=1)
+        lab.faults.drop_connections(rate=1.0, count=2, operations={"TicketGet"})
+        transport.reset()
+        with pytest.raises(TransportError):
+            client.get_ticket(1)
+    assert len(transport.requests) == 2
+
+
+def test_the_default_is_two_retries() -> None:
+    client = OTOBOZnunySyncClient(emulator_config())
+    with client:
+        assert client.max_retries == 2
+        assert client.retry_policy == RetryPolicy()
+
+
+async def test_setting_max_retries_takes_effect(lab: Emulator) -> None:
+    client, transport = watched_async_client(lab, max_retries=0, retry_policy=NO_WAIT)
+    async with client:
+        await client.get_ticket(1)
+        client.max_retries = 3
+        assert client.retry_policy == NO_WAIT.with_changes(max_retries=3)
+        lab.faults.drop_connections(rate=1.0, count=3, operations={"TicketGet"})
+        transport.reset()
+        assert (await client.get_ticket(1)).id == 1
+        assert len(transport.requests) == 4
+        with pytest.raises(ConfigurationError, match="max_retries"):
+            client.max_retries = -1
+        assert client.max_retries == 3
+
+
+@pytest.mark.parametrize(
+    ("changes", "name"),
+    [({"max_retries": -1}, "max_retries"), ({"initial_delay": -0.5}, "initial_delay"), ({"jitter": 2}, "jitter")],
+)
+def test_a_retry_policy_out_of_range_is_refused(changes: dict[str, Any], name: str) -> None:
+    with pytest.raises(ConfigurationError, match=name):
+        RetryPolicy(**changes)
+    with pytest.raises(ConfigurationError, match="retry_policy must be a RetryPolicy"):
+        OTOBOZnunySyncClient(emulator_config(), retry_policy={"max_retries": 3})  # type: ignore[arg-type]
+
+
+async def test_with_options_takes_a_whole_retry_policy(lab: Emulator) -> None:
+    client, transport = watched_async_client(lab, max_retries=0, retry_policy=NO_WAIT)
+    async with client:
+        await client.get_ticket(1)
+        patient = client.with_options(retry_policy=NO_WAIT.with_changes(max_retries=4))
+        assert (patient.max_retries, client.max_retries) == (4, 0)
+        assert client.with_options(retry_policy=NO_WAIT.with_changes(max_retries=4), max_retries=1).max_retries == 1
+        lab.faults.drop_connections(rate=1.0, count=4, operations={"TicketGet"})
+        transport.reset()
+        assert (await patient.get_ticket(1)).id == 1
+    assert len(transport.requests) == 5
 
 
 # ---- retry_writes ----------------------------------------------------------------------------------
@@ -136,6 +208,71 @@ async def test_options_view_shares_the_session_and_connection(lab: Emulator) -> 
         assert client.max_retries == 2
     assert lab.counters.by_operation["SessionCreate"] == 1
     assert len(transport.requests) == 3
+
+
+# ---- views share the one login -----------------------------------------------------------------------
+
+
+def _unlogged_clients(lab: Emulator) -> tuple[OTOBOZnunyClient, OTOBOZnunySyncClient]:
+    config = emulator_config()
+    return (
+        OTOBOZnunyClient(config, httpx.AsyncClient(transport=EmulatorTransport(lab))),
+        OTOBOZnunySyncClient(config, httpx.Client(transport=EmulatorTransport(lab))),
+    )
+
+
+async def test_a_view_made_before_login_sees_the_login_and_the_logout(lab: Emulator) -> None:
+    client, sync_client = _unlogged_clients(lab)
+    async with client:
+        view = client.with_options(timeout=5.0)
+        client.login(AUTH)
+        assert (await view.get_ticket(1)).id == 1
+        assert view.session_id == client.session_id is not None
+        client.logout()
+        with pytest.raises(NotLoggedInError):
+            await view.get_ticket(1)
+        view.login(AUTH, use_session=False)  # a view's login is the client's too
+        assert client.auth_mode == "password"
+        assert (await client.get_ticket(1)).id == 1
+    with sync_client:
+        view_of_sync = sync_client.with_options(max_retries=0)
+        sync_client.login(AUTH)
+        assert view_of_sync.get_ticket(1).id == 1
+        sync_client.logout()
+        with pytest.raises(NotLoggedInError):
+            view_of_sync.get_ticket(1)
+
+
+async def test_a_session_renewed_by_a_view_serves_the_client(lab: Emulator) -> None:
+    transport = WatchingTransport(lab)
+    client = OTOBOZnunyClient(emulator_config(), httpx.AsyncClient(transport=transport))
+    async with client:
+        view = client.with_options(max_retries=0)  # made before the login
+        client.login(AUTH)
+        await client.get_ticket(1)
+        first = client.session_id
+        lab.expire_sessions()
+        await view.get_ticket(1)  # refused, renewed once, retried
+        assert client.session_id == view.session_id != first
+        transport.reset()
+        await client.get_ticket(1)
+        assert [body["SessionID"] for body in transport.sent("TicketGet")] == [view.session_id]
+    assert lab.counters.by_operation["SessionCreate"] == 2
+
+
+def test_a_session_renewed_by_the_sync_client_serves_its_views(lab: Emulator) -> None:
+    transport = WatchingTransport(lab)
+    client = OTOBOZnunySyncClient(emulator_config(), httpx.Client(transport=transport))
+    with client:
+        view = client.with_options(timeout=5.0)
+        client.login(AUTH)
+        view.get_ticket(1)
+        lab.expire_sessions()
+        client.get_ticket(1)
+        transport.reset()
+        view.get_ticket(1)
+        assert [body["SessionID"] for body in transport.sent("TicketGet")] == [client.session_id]
+    assert lab.counters.by_operation["SessionCreate"] == 2
 
 
 # ---- defaults --------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ def _oldest_first(emulator: Emulator, queue: str | None = None) -> list[int]:
     return [t.id for t in sorted(tickets, key=lambda t: (t.created, t.id)) if t.queue_id in queue_ids]
 
 
+@pytest.mark.slow
 async def test_every_ticket_exactly_once_oldest_first(emulator: Emulator) -> None:
     client, transport = watched_async_client(emulator)
     async with client:
@@ -85,6 +86,7 @@ async def test_an_absolute_created_filter_bounds_the_walk(emulator: Emulator) ->
     assert len(ids) == 1200 + 61  # the busy second and one ticket a minute from 3 h on
 
 
+@pytest.mark.slow
 def test_sync_client_walks_the_same_way(emulator: Emulator) -> None:
     client, _ = watched_sync_client(emulator)
     with client:

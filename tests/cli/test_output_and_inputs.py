@@ -245,7 +245,7 @@ def test_build_search_maps_every_option() -> None:
         (AuthenticationError("TicketGet.AuthFail", "m"), ExitCode.AUTHENTICATION),
         (SessionExpiredError("TicketGet.AuthFail", "m"), ExitCode.AUTHENTICATION),
         (AccessDeniedError("TicketGet.AccessDenied", "m"), ExitCode.NOT_FOUND),
-        (TicketNotFoundError("TicketGet.AccessDenied", "m"), ExitCode.NOT_FOUND),
+        (TicketNotFoundError("TicketGet: no ticket 7 in the reply", ticket_id=7), ExitCode.NOT_FOUND),
         (TicketDataError("TicketGet.NotTicketData", "m"), ExitCode.NOT_FOUND),
         (ServerConfigurationError("Webservice.InvalidConfiguration", "m"), ExitCode.SERVER_ERROR),
         (OTOBOError("Some.Unknown", "m"), ExitCode.SERVER_ERROR),

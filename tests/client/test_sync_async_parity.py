@@ -1,19 +1,15 @@
-"""The sync client mirrors the async one: same methods, same signatures, same results.
+"""The sync client behaves as the async one: the same scenario through both gives the same results.
 
-Both clients are hand-written shells over shared pure code (the pattern anthropic's SDK guards
-with ``test_make_status_error_sync_async_parity``); these tests catch any drift between them.
+The sync client is generated from the async one (``scripts/unasync.py``; its ``--check`` runs in CI
+and in ``test_generated_sync_client``), so names and signatures cannot drift; these tests check
+what the generation cannot: that both shells, each with its own I/O, produce the same results.
 """
 
 from __future__ import annotations
 
-import collections.abc
-import inspect
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from datetime import datetime, timezone
-from typing import Any, get_args, get_origin
-
-import httpx
-import pytest
+from typing import Any
 
 from otobo_znuny import (
     Article,
@@ -30,121 +26,10 @@ from otobo_znuny.emulator import Emulator
 from otobo_znuny.testing import make_async_client, make_sync_client
 
 ASYNC_LIFETIME = {"aclose", "__aenter__", "__aexit__"}
-SYNC_LIFETIME = {"close", "__enter__", "__exit__"}
-
-# How an async annotation reads in the sync client.
-SYNC_EQUIVALENT: dict[Any, Any] = {
-    httpx.AsyncClient: httpx.Client,
-    collections.abc.AsyncIterator: collections.abc.Iterator,
-}
-
-# async kind -> the kind the sync method must have
-SYNC_KIND = {"coroutine": "function", "async generator": "generator", "function": "function", "property": "property"}
 
 
 def public_names(cls: type) -> set[str]:
     return {name for name in dir(cls) if not name.startswith("_")}
-
-
-def member_kind(cls: type, name: str) -> str:
-    member = inspect.getattr_static(cls, name)
-    if isinstance(member, property):
-        return "property"
-    if inspect.iscoroutinefunction(member):
-        return "coroutine"
-    if inspect.isasyncgenfunction(member):
-        return "async generator"
-    if inspect.isgeneratorfunction(member):
-        return "generator"
-    return "function"
-
-
-def annotations_match(async_type: Any, sync_type: Any) -> bool:
-    """Equal, or equal after replacing async types by their sync counterparts (recursively)."""
-    if async_type == sync_type:
-        return True
-    try:
-        if SYNC_EQUIVALENT.get(async_type) is sync_type:
-            return True
-    except TypeError:  # unhashable annotation
-        pass
-    async_origin, sync_origin = get_origin(async_type), get_origin(sync_type)
-    if async_origin is None or sync_origin is None:
-        return False
-    if async_origin != sync_origin and SYNC_EQUIVALENT.get(async_origin) is not sync_origin:
-        return False
-    async_args, sync_args = get_args(async_type), get_args(sync_type)
-    return len(async_args) == len(sync_args) and all(map(annotations_match, async_args, sync_args))
-
-
-def signature_differences(async_func: Callable[..., Any], sync_func: Callable[..., Any]) -> list[str]:
-    """Every way the two signatures differ (empty when they correspond)."""
-    async_sig = inspect.signature(async_func, eval_str=True)
-    sync_sig = inspect.signature(sync_func, eval_str=True)
-    problems = []
-    async_params, sync_params = list(async_sig.parameters.values()), list(sync_sig.parameters.values())
-    if [p.name for p in async_params] != [p.name for p in sync_params]:
-        problems.append(f"parameters {[p.name for p in async_params]} != {[p.name for p in sync_params]}")
-    for a, s in zip(async_params, sync_params, strict=False):  # length mismatch is reported above
-        if a.kind != s.kind:
-            problems.append(f"{a.name}: kind {a.kind} != {s.kind}")
-        if a.default != s.default:
-            problems.append(f"{a.name}: default {a.default!r} != {s.default!r}")
-        if not annotations_match(a.annotation, s.annotation):
-            problems.append(f"{a.name}: annotation {a.annotation} != {s.annotation}")
-    if not annotations_match(async_sig.return_annotation, sync_sig.return_annotation):
-        problems.append(f"return {async_sig.return_annotation} != {sync_sig.return_annotation}")
-    return problems
-
-
-def test_both_clients_have_the_same_public_methods() -> None:
-    async_names = public_names(OTOBOZnunyClient) - ASYNC_LIFETIME
-    sync_names = public_names(OTOBOZnunySyncClient) - SYNC_LIFETIME
-    assert async_names == sync_names
-    assert {"create_ticket", "get_tickets", "iter_tickets", "search_and_get", "remove_session"} <= async_names
-
-
-def test_lifetime_pairs_exist() -> None:
-    for name in ASYNC_LIFETIME:
-        assert member_kind(OTOBOZnunyClient, name) == "coroutine", name
-    for name in SYNC_LIFETIME:
-        assert member_kind(OTOBOZnunySyncClient, name) == "function", name
-
-
-@pytest.mark.parametrize("name", sorted(public_names(OTOBOZnunyClient) - ASYNC_LIFETIME))
-def test_method_kinds_correspond(name: str) -> None:
-    assert member_kind(OTOBOZnunySyncClient, name) == SYNC_KIND[member_kind(OTOBOZnunyClient, name)]
-
-
-@pytest.mark.parametrize("name", sorted((public_names(OTOBOZnunyClient) - ASYNC_LIFETIME) | {"__init__"}))
-def test_signatures_correspond(name: str) -> None:
-    async_member = inspect.getattr_static(OTOBOZnunyClient, name)
-    sync_member = inspect.getattr_static(OTOBOZnunySyncClient, name)
-    if isinstance(async_member, property):
-        async_member, sync_member = async_member.fget, sync_member.fget
-    assert signature_differences(async_member, sync_member) == []
-
-
-def test_signature_check_notices_drift() -> None:
-    async def fetch(self: Any, ticket_id: int, *, limit: int = 5) -> collections.abc.AsyncIterator[int]:
-        raise NotImplementedError
-
-    def renamed(self: Any, ticket: int, *, limit: int = 5) -> collections.abc.Iterator[int]:
-        raise NotImplementedError
-
-    def other_default(self: Any, ticket_id: int, *, limit: int = 6) -> collections.abc.Iterator[int]:
-        raise NotImplementedError
-
-    def other_return(self: Any, ticket_id: int, *, limit: int = 5) -> list[int]:
-        raise NotImplementedError
-
-    def same(self: Any, ticket_id: int, *, limit: int = 5) -> collections.abc.Iterator[int]:
-        raise NotImplementedError
-
-    assert signature_differences(fetch, same) == []
-    assert signature_differences(fetch, renamed)
-    assert signature_differences(fetch, other_default)
-    assert signature_differences(fetch, other_return)
 
 
 # ---- the same scenario through both clients ------------------------------------------------------
@@ -159,6 +44,8 @@ NOT_IN_SCENARIO = {
     "auth_mode": "property",
     "config": "property",
     "session_id": "property (random value)",
+    "max_retries": "a setting (tests/bulk/test_options.py)",
+    "retry_policy": "a setting (tests/bulk/test_options.py)",
 }
 
 

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from otobo_znuny.emulator import Emulator, EmulatorTransport, HelpdeskBuilder
+from otobo_znuny.emulator import Emulator, EmulatorTransport, HelpdeskBuilder, wire
+from otobo_znuny.emulator.operations import ticket_update
 
 from .conftest import AGENT, GT, call, error_code, new_ticket
 
@@ -313,6 +314,28 @@ def test_ticket_update_permission_messages() -> None:
     with httpx.Client(transport=EmulatorTransport(Emulator(helpdesk)), base_url=GT) as gt:
         reply = call(gt, "TicketUpdate", UserLogin="noter", Password="pw", TicketID=1, Ticket={"Title": "x"})
         assert reply["Error"]["ErrorCode"] == "TicketUpdate.AccessDenied"
+
+
+def test_ticket_update_access_denied_is_a_new_exception_each_time(lab: Emulator) -> None:
+    raised = []
+    for _ in range(2):
+        with lab.helpdesk.lock, pytest.raises(wire.OperationError) as info:
+            ticket_update.run(lab.helpdesk, {**AGENT, "TicketID": "999999", "Ticket": {"Title": "x"}})
+        raised.append(info.value)
+    assert raised[0] is not raised[1]
+    assert raised[0].code == raised[1].code == "TicketUpdate.AccessDenied"
+
+
+@pytest.mark.parametrize("bad_item", ["text", 7, [], {}])
+def test_ticket_update_rejects_non_object_article_items(gt: httpx.Client, lab: Emulator, bad_item: Any) -> None:
+    ticket_id = new_ticket(gt)["TicketID"]
+    before = len(lab.helpdesk.data.tickets[int(ticket_id)].article_ids)
+    reply = call(gt, "TicketUpdate", **AGENT, TicketID=ticket_id, Article=[ARTICLE, bad_item])
+    assert reply["Error"] == {
+        "ErrorCode": "TicketUpdate.InvalidParameter",
+        "ErrorMessage": "TicketUpdate: Article parameter is not valid!",
+    }
+    assert len(lab.helpdesk.data.tickets[int(ticket_id)].article_ids) == before
 
 
 # ---------------------------------------------------------------- TicketHistoryGet

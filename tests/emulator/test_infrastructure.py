@@ -1,9 +1,13 @@
-"""Route layouts, query strings, sessions, faults, persistence, builder, generator, servers."""
+"""Query strings, route layouts, sessions, faults, locking, servers, builder, generator (persistence elsewhere)."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import threading
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,8 +18,13 @@ from otobo_znuny.emulator import (
     HelpdeskBuilder,
     generate_tickets,
     load_webservice,
+    routes,
     run_in_thread,
+    wire,
 )
+from otobo_znuny.emulator.core import EmulatorRequest
+from otobo_znuny.emulator.operations import common
+from otobo_znuny.emulator.state import Helpdesk
 from otobo_znuny.emulator.wire import parse_query_string
 from support.recording import contract_file
 
@@ -30,6 +39,19 @@ def test_query_string_parsing() -> None:
     assert parse_query_string("x=0&x=0") == {"x": ["", "0"]}
     assert parse_query_string("q=a=b") == {"q": "a"}  # a raw '=' truncates
     assert parse_query_string("n=%C3%BC") == {"n": "ü"}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "expected"),
+    [
+        ("text/plain; charset=utf8", ("text/plain", "utf8")),
+        ('application/json; CHARSET="ISO-8859-1"', ("application/json", "ISO-8859-1")),
+        ("text/html", ("text/html", "")),
+    ],
+)
+def test_one_charset_parser(content_type: str, expected: tuple[str, str]) -> None:
+    assert common.content_type_parts(content_type) == expected
+    assert wire.charset_of(content_type) == expected[1]
 
 
 # ---------------------------------------------------------------- route layouts
@@ -107,6 +129,30 @@ def test_custom_webservice(tmp_path: Path, lab: Emulator) -> None:
         }
 
 
+def test_double_slash_is_not_merged(lab: Emulator) -> None:
+    body = b'{"UserLogin":"api-agent","Password":"api-secret-1"}'
+    request = EmulatorRequest(
+        "POST",
+        "/otrs/nph-genericinterface.pl/Webservice/GenericTicket//SessionCreate",
+        headers={"content-type": "application/json"},
+        body=body,
+    )
+    response = lab.handle(request)
+    assert response.status == 500
+    assert response.body.decode() == "HTTP::REST Error while determine Operation for request URI '//SessionCreate'."
+
+
+def test_unsupported_operation_type_is_rejected_when_loading() -> None:
+    config = {
+        "Provider": {
+            "Operation": {"FAQGet": {"Type": "FAQ::PublicFAQGet"}},
+            "Transport": {"Config": {"RouteOperationMapping": {"FAQGet": {"RequestMethod": ["GET"], "Route": "/F"}}}},
+        }
+    }
+    with pytest.raises(ValueError, match=r"'FAQGet' has type 'FAQ::PublicFAQGet'"):
+        routes.webservice_from_config("FAQ", config)
+
+
 # ---------------------------------------------------------------- sessions
 def test_session_expiry_with_fake_clock(lab: Emulator, gt: httpx.Client, clock: FakeClock) -> None:
     sid = call(gt, "SessionCreate", **AGENT)["SessionID"]
@@ -127,6 +173,26 @@ def test_customer_session(gt: httpx.Client) -> None:
     sid = call(gt, "SessionCreate", CustomerUserLogin="customer-1", Password="customer-secret-1")["SessionID"]
     data = {d["Key"]: d["Value"] for d in call(gt, "SessionGet", SessionID=sid)["SessionData"]}
     assert (data["UserType"], data["UserCustomerID"]) == ("Customer", "customer-company-1")
+
+
+def test_a_session_works_only_from_the_address_that_created_it() -> None:
+    """``SessionCheckRemoteIP`` is on by default (CONTRACT 3.3): behind NAT or a load balancer that
+    changes the client address, sessions fail, so code tested here must cope as it must live."""
+    emulator = Emulator.from_seed("znuny_lab")
+    url = "http://emulator/otrs/nph-genericinterface.pl/Webservice/GenericTicket"
+    with httpx.Client(transport=EmulatorTransport(emulator, client_address="10.0.0.1"), base_url=url) as first:
+        session_id = first.post("/SessionCreate", json={"UserLogin": "api-agent", "Password": "api-secret-1"}).json()[
+            "SessionID"
+        ]
+        assert "TicketID" in first.post("/TicketSearch", json={"SessionID": session_id}).json()
+    with httpx.Client(transport=EmulatorTransport(emulator, client_address="10.0.0.2"), base_url=url) as second:
+        refused = second.post("/TicketSearch", json={"SessionID": session_id}).json()
+        assert refused["Error"]["ErrorCode"] == "TicketSearch.AuthFail"
+        assert second.post("/SessionGet", json={"SessionID": session_id}).json()["Error"]["ErrorCode"] == (
+            "SessionGet.SessionInvalid"
+        )
+        emulator.helpdesk.session_check_remote_ip = False
+        assert "TicketID" in second.post("/TicketSearch", json={"SessionID": session_id}).json()
 
 
 # ---------------------------------------------------------------- faults and counters
@@ -174,6 +240,36 @@ async def test_async_transport(lab: Emulator) -> None:
     assert all(r.json()["Ticket"][0]["TicketID"] == 1 for r in replies)
 
 
+# ---------------------------------------------------------------- locking
+def test_a_password_is_hashed_before_the_helpdesk_lock_is_taken(lab: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The costly part of a password check must not hold up the other requests: while another request
+    holds ``helpdesk.lock``, a login's password is already being hashed (then the login waits)."""
+    original = hashlib.pbkdf2_hmac
+    hashing = threading.Event()
+
+    def spy(name: str, password: bytes, salt: bytes, iterations: int) -> bytes:
+        if password == b"wrong-password-42":
+            hashing.set()
+        return original(name, password, salt, iterations)
+
+    monkeypatch.setattr(hashlib, "pbkdf2_hmac", spy)
+    replies: list[Any] = []
+    for operation in ("SessionCreate", "TicketSearch"):
+        hashing.clear()
+
+        def log_in(operation: str = operation) -> None:
+            with httpx.Client(transport=EmulatorTransport(lab), base_url=GT) as client:
+                replies.append(call(client, operation, UserLogin="api-agent", Password="wrong-password-42"))
+
+        with lab.helpdesk.lock:  # another request is busy inside the helpdesk
+            worker = threading.Thread(target=log_in, daemon=True)
+            worker.start()
+            assert hashing.wait(10), f"{operation}: the password was not hashed while the lock was held"
+            assert worker.is_alive()  # ... and the request itself waits for the lock
+        worker.join(10)
+    assert [error_code(reply) for reply in replies] == ["SessionCreate.AuthFail", "TicketSearch.AuthFail"]
+
+
 # ---------------------------------------------------------------- real HTTP server
 def test_server_drops_and_errors_over_http() -> None:
     emulator = Emulator.from_seed("znuny_lab")
@@ -186,20 +282,6 @@ def test_server_drops_and_errors_over_http() -> None:
             http.post("/Webservice/GenericTicket/SessionCreate", json=AGENT)
         reply = http.get("/Webservice/GenericTicketConnectorREST/Ticket/1", params=AGENT)
         assert reply.json()["Ticket"][0]["TicketID"] == 1
-
-
-# ---------------------------------------------------------------- persistence
-def test_sqlite_round_trip(tmp_path: Path) -> None:
-    db = tmp_path / "helpdesk.sqlite"
-    first = Emulator.from_seed("znuny_lab", db=db)
-    with httpx.Client(transport=EmulatorTransport(first), base_url=GT) as gt:
-        created = new_ticket(gt, Ticket={"Title": "persist me"})
-        sid = call(gt, "SessionCreate", **AGENT)["SessionID"]
-    second = Emulator.from_seed("empty", db=db)  # the file wins over the seed
-    with httpx.Client(transport=EmulatorTransport(second), base_url=GT) as gt:
-        ticket = call(gt, "TicketGet", SessionID=sid, TicketID=created["TicketID"])["Ticket"][0]
-        assert ticket["Title"] == "persist me"
-        assert new_ticket(gt)["TicketID"] == "3"
 
 
 # ---------------------------------------------------------------- builder and generator
@@ -243,6 +325,65 @@ def test_builder() -> None:
         assert error_code(viewer) == "TicketUpdate.AccessDenied"
 
 
+def _runs_only_after_lock_release(helpdesk: Helpdesk, work: Any) -> None:
+    done = threading.Event()
+
+    def target() -> None:
+        work()
+        done.set()
+
+    with helpdesk.lock:
+        thread = threading.Thread(target=target, daemon=True)
+        thread.start()
+        assert not done.wait(0.3), "the builder wrote without holding helpdesk.lock"
+    thread.join(10)
+    assert done.is_set()
+
+
+def test_generate_tickets_holds_the_lock(lab: Emulator) -> None:
+    before = len(lab.helpdesk.data.tickets)
+    _runs_only_after_lock_release(lab.helpdesk, lambda: generate_tickets(lab.helpdesk, 5))
+    assert len(lab.helpdesk.data.tickets) == before + 5
+
+
+def test_builder_ticket_holds_the_lock_and_keeps_the_clock() -> None:
+    builder = (
+        HelpdeskBuilder()
+        .agent("alice", "pw", groups={"users": "rw"})
+        .queue("Support", group="users")
+        .customer_user("carla", "pw", email="carla@example.com", customer_id="ACME")
+    )
+    helpdesk = builder.build()
+    clock = helpdesk.clock
+    created = datetime(2020, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    seen_by_other_thread: list[datetime] = []
+
+    def work() -> None:
+        builder.ticket("t", queue="Support", customer_user="carla", created=created)
+
+    _runs_only_after_lock_release(helpdesk, work)
+    seen_by_other_thread.append(helpdesk.now())
+    assert helpdesk.clock is clock
+    assert abs(seen_by_other_thread[0] - datetime.now(timezone.utc)) < timedelta(minutes=1)
+    ticket = next(iter(helpdesk.data.tickets.values()))
+    assert ticket.created == created
+    assert helpdesk.data.articles[ticket.article_ids[0]].created == created
+
+
+def test_frozen_time_is_per_thread() -> None:
+    helpdesk = Helpdesk()
+    moment = datetime(2001, 1, 1, tzinfo=timezone.utc)
+    other: list[datetime] = []
+    with helpdesk.frozen_at(moment):
+        assert helpdesk.now() == moment
+        thread = threading.Thread(target=lambda: other.append(helpdesk.now()))
+        thread.start()
+        thread.join()
+    assert other[0] != moment
+    assert helpdesk.now() != moment
+
+
+@pytest.mark.slow
 def test_generator_20000_tickets() -> None:
     emulator = Emulator.with_tickets(20_000, seed="empty")
     assert len(emulator.helpdesk.data.tickets) == 20_000

@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 
 import httpx
+import pytest
 
 from otobo_znuny.emulator import Emulator
+from otobo_znuny.emulator.state import Helpdesk
 
 from .conftest import AGENT, FakeClock, call, new_ticket
 
 DEMO_AGENT = {"UserLogin": "api-agent", "Password": "api-secret-1"}
+NOTE = {"Subject": "s", "Body": "b", "ContentType": "text/plain; charset=utf8"}
 
 
 def search(client: httpx.Client, **params: object) -> list[str]:
@@ -211,6 +214,25 @@ def test_ticket_get_attachments_and_fields(gt: httpx.Client) -> None:
     assert "FirstResponse" not in extended  # only a customer article so far
 
 
+def test_ticket_get_empty_list_is_wrong_structure(gt: httpx.Client) -> None:
+    reply = call(gt, "TicketGet", **AGENT, TicketID=[])
+    assert reply["Error"] == {
+        "ErrorCode": "TicketGet.WrongStructure",
+        "ErrorMessage": "TicketGet: Structure for TicketID is not correct!",
+    }
+
+
+def test_ticket_get_list_items_are_not_split_on_commas(gt: httpx.Client) -> None:
+    first = new_ticket(gt)["TicketID"]
+    second = new_ticket(gt)["TicketID"]
+    reply = call(gt, "TicketGet", **AGENT, TicketID=[f"{first},{second}"])
+    assert reply["Error"]["ErrorCode"] == "TicketGet.WrongStructure"
+    listed = call(gt, "TicketGet", **AGENT, TicketID=[first, second])
+    assert [t["TicketID"] for t in listed["Ticket"]] == [int(first), int(second)]
+    comma_string = call(gt, "TicketGet", **AGENT, TicketID=f"{first}, {second}")
+    assert len(comma_string["Ticket"]) == 2
+
+
 # ---------------------------------------------------------------- TicketUpdate
 def test_update_partial_and_history(gt: httpx.Client) -> None:
     new_ticket(gt)
@@ -360,3 +382,37 @@ def test_customer_ticket_create(gt: httpx.Client) -> None:
 
 
 GT_URL = "http://emulator/otrs/nph-genericinterface.pl/Webservice/GenericTicket"
+
+
+def test_ticket_time_unit_is_the_running_total(gt: httpx.Client) -> None:
+    ticket_id = new_ticket(gt, Article={"TimeUnit": "15"})["TicketID"]
+    call(gt, "TicketUpdate", **AGENT, TicketID=ticket_id, Article={**NOTE, "TimeUnit": "2.5"})
+    reply = call(gt, "TicketGet", **AGENT, TicketID=ticket_id)
+    assert reply["Ticket"][0]["TimeUnit"] == 17.5
+    call(gt, "TicketUpdate", **AGENT, TicketID=ticket_id, Article={**NOTE, "TimeUnit": "0.5"})
+    assert call(gt, "TicketGet", **AGENT, TicketID=ticket_id)["Ticket"][0]["TimeUnit"] == 18
+    history = call(gt, "TicketHistoryGet", **AGENT, TicketID=ticket_id)["TicketHistory"][0]["History"]
+    assert [h["Name"] for h in history if h["HistoryType"] == "TimeAccounting"][-1] == "%%0.5%%18"
+
+
+# ---------------------------------------------------------------- ticket numbers
+@pytest.mark.slow
+def test_generated_ticket_numbers_are_unique() -> None:
+    emulator = Emulator.with_tickets(2000)
+    data = emulator.helpdesk.data
+    numbers = [ticket.number for ticket in data.tickets.values()]
+    assert len(set(numbers)) == len(numbers)
+    assert len(data.ticket_numbers) == len(data.tickets)
+    assert all(data.ticket_numbers[t.number] == t.id for t in data.tickets.values())
+
+
+def test_ticket_number_counter_is_kept_per_day(clock: FakeClock) -> None:
+    helpdesk = Helpdesk(clock=clock)
+    first = helpdesk.new_ticket_number()
+    clock.advance(days=1)
+    helpdesk.new_ticket_number()
+    clock.advance(days=-1)
+    second = helpdesk.new_ticket_number()
+    assert first != second
+    assert first[:8] == second[:8]
+    assert second[10:15] == "00002"

@@ -66,6 +66,7 @@ def test_recorded_reply_parses_or_raises_its_error_code(reply: RecordedReply) ->
         assert outcome.code == reply.error_code
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reply", WITH_FIELDS, ids=str)
 def test_every_field_set_to_every_json_type(reply: RecordedReply) -> None:
     for path in json_paths(reply.data):
@@ -182,6 +183,7 @@ def test_huge_text_field_is_read_whole() -> None:
     assert tickets[0].articles[0].body == body_text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("operation", sorted(PARSERS))
 def test_huge_broken_reply_gives_a_short_message(operation: str) -> None:
     error = parse_outcome(operation, b"<html>" + b"x" * 5_000_000)

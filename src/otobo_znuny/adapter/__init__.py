@@ -22,7 +22,7 @@ from otobo_znuny.adapter.data import data_to_create, data_to_update
 from otobo_znuny.adapter.errors import AdapterConfigurationError, InvalidQueryError, InvalidTicketDataError
 from otobo_znuny.adapter.otobo import OTOBOAdapter, OTOBOZnunyAdapter, ZnunyAdapter
 from otobo_znuny.adapter.query import QUERY_KEYS, UNSUPPORTED_QUERY_KEYS, query_to_search
-from otobo_znuny.adapter.registry import create_adapter, register_adapter, registered_providers
+from otobo_znuny.adapter.registry import create_adapter, register_adapter, registered_providers, unregister_adapter
 from otobo_znuny.adapter.shapes import (
     ArticleDict,
     CustomerDict,
@@ -55,4 +55,5 @@ __all__ = [
     "register_adapter",
     "registered_providers",
     "ticket_to_dict",
+    "unregister_adapter",
 ]

@@ -19,7 +19,7 @@ from otobo_znuny.adapter.query import query_to_search
 from otobo_znuny.adapter.shapes import TicketDict, ticket_to_dict
 from otobo_znuny.adapter.values import Checker
 from otobo_znuny.client.async_client import OTOBOZnunyClient
-from otobo_znuny.errors import AccessDeniedError, RequestValidationError, UnexpectedReplyError
+from otobo_znuny.errors import AccessDeniedError, RequestValidationError, TicketNotFoundError, UnexpectedReplyError
 
 __all__ = ["OTOBOAdapter", "OTOBOZnunyAdapter", "ZnunyAdapter"]
 
@@ -181,7 +181,7 @@ class OTOBOAdapter(TicketSystemAdapter):
     async def _get(self, ticket_id: int) -> TicketDict | None:
         try:
             ticket = await self.client.get_ticket(ticket_id)
-        except AccessDeniedError:
+        except (AccessDeniedError, TicketNotFoundError):
             return None
         return ticket_to_dict(ticket)
 

@@ -1,6 +1,7 @@
 """Adapters by provider key: ``create_adapter(SystemConfig)`` builds the adapter its ``provider_key`` names.
 
-``otobo``, ``znuny`` and ``otobo_znuny`` are built in; ``register_adapter`` adds others.
+``otobo``, ``znuny`` and ``otobo_znuny`` are built in; ``register_adapter`` adds others and
+``unregister_adapter`` takes them away again (tests undo what they registered).
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from otobo_znuny.adapter.base import SystemConfig, TicketSystemAdapter
 from otobo_znuny.adapter.errors import AdapterConfigurationError
 from otobo_znuny.adapter.otobo import OTOBOAdapter
 
-__all__ = ["create_adapter", "register_adapter", "registered_providers"]
+__all__ = ["create_adapter", "register_adapter", "registered_providers", "unregister_adapter"]
 
-_ADAPTERS: dict[str, type[TicketSystemAdapter]] = {
+_BUILT_IN: dict[str, type[TicketSystemAdapter]] = {
     "otobo": OTOBOAdapter,
     "znuny": OTOBOAdapter,
     "otobo_znuny": OTOBOAdapter,
 }
+_ADAPTERS: dict[str, type[TicketSystemAdapter]] = dict(_BUILT_IN)
 
 
 def register_adapter(provider_key: str, adapter: type[TicketSystemAdapter]) -> None:
@@ -27,6 +29,22 @@ def register_adapter(provider_key: str, adapter: type[TicketSystemAdapter]) -> N
     if not (isinstance(adapter, type) and issubclass(adapter, TicketSystemAdapter)):
         raise TypeError(f"adapter must be a TicketSystemAdapter subclass, not {adapter!r}")
     _ADAPTERS[provider_key.strip().lower()] = adapter
+
+
+def unregister_adapter(provider_key: str) -> None:
+    """Undo ``register_adapter`` for ``provider_key``: a built-in key gets its built-in adapter back,
+    another key is forgotten.
+
+    Raises:
+        KeyError: ``provider_key`` is not registered.
+    """
+    key = provider_key.strip().lower()
+    if key not in _ADAPTERS:
+        raise KeyError(f"no adapter registered for {provider_key!r}")
+    if key in _BUILT_IN:
+        _ADAPTERS[key] = _BUILT_IN[key]
+    else:
+        del _ADAPTERS[key]
 
 
 def registered_providers() -> list[str]:

@@ -10,7 +10,7 @@ import typer
 
 from otobo_znuny.cli.runner import reporting_errors
 from otobo_znuny.config import ServerFlavor
-from otobo_znuny.errors import OTOBOZnunyError, RequestValidationError
+from otobo_znuny.errors import ConfigurationError, OTOBOZnunyError, RequestValidationError
 
 __all__ = ["emulator_app"]
 
@@ -32,6 +32,7 @@ def serve_command(
     """Serve the emulator until Ctrl-C (web services GenericTicket and GenericTicketConnectorREST)."""
     from otobo_znuny import emulator
     from otobo_znuny.emulator.flavors import get_flavor
+    from otobo_znuny.emulator.persistence import StateFileError
     from otobo_znuny.emulator.seeds import SEEDS
     from otobo_znuny.testing import EMULATOR_PASSWORD, EMULATOR_USER
 
@@ -53,3 +54,5 @@ def serve_command(
             if exc.name != "uvicorn":
                 raise
             raise OTOBOZnunyError("emulator serve needs uvicorn: pip install 'otobo-znuny[cli]'") from None
+        except StateFileError as exc:
+            raise ConfigurationError(f"--db {exc}") from None

@@ -23,6 +23,7 @@ from otobo_znuny.errors import (
     RequestValidationError,
     ResponseError,
     TicketDataError,
+    TicketNotFoundError,
     TransportError,
 )
 
@@ -63,6 +64,7 @@ _TABLE: tuple[tuple[type[BaseException], ExitCode], ...] = (
     (NotLoggedInError, ExitCode.AUTHENTICATION),
     (AccessDeniedError, ExitCode.NOT_FOUND),
     (TicketDataError, ExitCode.NOT_FOUND),
+    (TicketNotFoundError, ExitCode.NOT_FOUND),
     (ConfigurationError, ExitCode.USAGE),
     (OTOBOError, ExitCode.SERVER_ERROR),
     (ResponseError, ExitCode.SERVER_ERROR),

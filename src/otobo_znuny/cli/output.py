@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import IO, Any
 
-import yaml
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
+from otobo_znuny._yaml_import import import_yaml
 from otobo_znuny.errors import RequestValidationError
 
 __all__ = [
@@ -184,6 +184,7 @@ def print_result(
         return
     data = [project(item, fields) for item in data] if isinstance(data, list) else project(data, fields)
     if chosen is OutputFormat.YAML:
+        yaml = import_yaml("-o yaml", extra="cli")
         target.write(yaml.safe_dump(data, sort_keys=True, allow_unicode=True, default_flow_style=False))
     else:
         target.write(_dump_json(data) + "\n")

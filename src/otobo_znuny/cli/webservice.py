@@ -14,8 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
+from otobo_znuny._yaml_import import import_yaml
 from otobo_znuny.cli.settings import LAYOUTS
 from otobo_znuny.config import Route, ServerFlavor, TicketOperation
 from otobo_znuny.errors import OTOBOZnunyError, RequestValidationError
@@ -161,7 +160,11 @@ def render_webservice(
 ) -> str:
     """The web-service YAML text (see :func:`webservice_document`)."""
     document = webservice_document(name, layout, operations, flavor)
-    return yaml.safe_dump(document, sort_keys=False, explicit_start=True, default_flow_style=False, allow_unicode=True)
+    yaml = import_yaml("webservice render", extra="cli")
+    text: str = yaml.safe_dump(
+        document, sort_keys=False, explicit_start=True, default_flow_style=False, allow_unicode=True
+    )
+    return text
 
 
 def parse_groups(text: str | None) -> list[tuple[str, str]]:

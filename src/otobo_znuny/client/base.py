@@ -6,6 +6,7 @@ Nothing here performs I/O; the shells in ``async_client`` and ``sync_client`` on
 from __future__ import annotations
 
 import logging
+import re
 import ssl
 import time
 import warnings
@@ -15,9 +16,11 @@ from contextvars import ContextVar
 from typing import Any, Literal, TypedDict
 
 import httpx
+import pydantic
 
 from otobo_znuny.auth import BasicAuth, SessionAuth
 from otobo_znuny.client.engine import AuthState, RawReply, can_create_sessions
+from otobo_znuny.client.not_given import NOT_GIVEN, NotGiven
 from otobo_znuny.client.retry import RetryPolicy
 from otobo_znuny.config import ClientConfig, TicketOperation
 from otobo_znuny.errors import ConfigurationError, ReplyTooLargeError, RequestValidationError
@@ -137,7 +140,20 @@ class _RedactedHttpxLog(logging.Filter):
         return True
 
 
-logging.getLogger("httpx").addFilter(_RedactedHttpxLog())
+_HTTPX_LOG_FILTER = _RedactedHttpxLog()
+
+
+def install_httpx_log_filter() -> None:
+    """Put the redacting filter on the ``httpx`` logger, once. Every client does this when it is
+    built; importing the library changes no logger."""
+    httpx_logger = logging.getLogger("httpx")
+    if _HTTPX_LOG_FILTER not in httpx_logger.filters:
+        httpx_logger.addFilter(_HTTPX_LOG_FILTER)
+
+
+def remove_httpx_log_filter() -> None:
+    """Take the filter off the ``httpx`` logger again (the next client built puts it back)."""
+    logging.getLogger("httpx").removeFilter(_HTTPX_LOG_FILTER)
 
 
 @contextmanager
@@ -193,7 +209,7 @@ class ClientCore:
     def __init__(
         self,
         config: ClientConfig,
-        max_retries: int = 2,
+        max_retries: int | NotGiven = NOT_GIVEN,
         *,
         retry_policy: RetryPolicy | None = None,
         max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
@@ -204,18 +220,17 @@ class ClientCore:
     ) -> None:
         if not isinstance(config, ClientConfig):
             raise ConfigurationError(f"config must be a ClientConfig, got {type(config).__name__}")
-        if max_retries < 0:
-            raise ConfigurationError("max_retries must not be negative")
         if batch_size < 1 or max_concurrency < 1:
             raise ConfigurationError("batch_size and max_concurrency must be at least 1")
+        install_httpx_log_filter()
         self._config = config
-        self.max_retries = max_retries
-        self._policy = (retry_policy or RetryPolicy()).with_changes(max_retries=max_retries)
+        self._policy = _resolve_policy(RetryPolicy(), retry_policy, max_retries)
         self._limits = WriteLimits(max_attachment_bytes, max_body_chars)
         self._max_reply_bytes = max_reply_bytes
         self._batch_size = batch_size
         self._max_concurrency = max_concurrency
         self._auth = AuthState()
+        """One login, shared with every ``with_options`` view: changed in place, never replaced."""
         self._timeout: httpx.Timeout | Literal["default"] | None = "default"
 
     def __repr__(self) -> str:
@@ -230,6 +245,25 @@ class ClientCore:
     def config(self) -> ClientConfig:
         """The client configuration."""
         return self._config
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The retry settings in force for this client (or view)."""
+        return self._policy
+
+    @property
+    def max_retries(self) -> int:
+        """Retries of safe failures after the first attempt. Setting it takes effect for this client
+        object's next calls (views made earlier by ``with_options`` keep theirs).
+
+        Raises:
+            ConfigurationError: (on assignment) not an int of at least 0.
+        """
+        return self._policy.max_retries
+
+    @max_retries.setter
+    def max_retries(self, value: int) -> None:
+        self._policy = self._policy.with_changes(max_retries=value)
 
     @property
     def auth_mode(self) -> Literal["none", "password", "session"]:
@@ -255,7 +289,7 @@ class ClientCore:
             raise TypeError(f"auth must be BasicAuth or SessionAuth, not {type(auth).__name__}")
         can_create = can_create_sessions(self._config)
         if isinstance(auth, SessionAuth):
-            self._auth = AuthState(auth=auth, use_session=True, session_id=auth.session_id.get_secret_value())
+            self._auth.reset(auth, use_session=True, session_id=auth.session_id.get_secret_value())
             return
         if use_session and not can_create:
             raise ConfigurationError(
@@ -264,12 +298,15 @@ class ClientCore:
         mode = can_create if use_session is None else use_session
         if not mode:
             logger.info("authenticating with login and password on every request (no session)")
-        self._auth = AuthState(auth=auth, use_session=mode)
+        self._auth.reset(auth, use_session=mode)
 
     def logout(self) -> None:
         """Forget the credentials and the session (the session is not removed on the server: see
-        ``remove_session``, which OTOBO 11 does not offer)."""
-        self._auth = AuthState()
+        ``remove_session``, which OTOBO 11 does not offer).
+
+        The client and all its ``with_options`` views are logged out together.
+        """
+        self._auth.reset(None)
 
     @property
     def session_id(self) -> str | None:
@@ -345,19 +382,25 @@ class ClientCore:
         time_unit: float | None,
         attachments: Sequence[Attachment],
     ) -> TicketUpdate:
-        return TicketUpdate(
-            id=ticket_id,
-            article=Article(
-                subject=subject,
-                body=body,
-                content_type=content_type,
-                communication_channel="Internal",
-                sender_type="agent",
-                is_visible_for_customer=not internal,
-                time_unit=time_unit,
-                attachments=list(attachments),
-            ),
-        )
+        """The TicketUpdate of ``add_note``.
+
+        Raises:
+            RequestValidationError: an argument the models refuse, named as the caller passed it.
+        """
+        with _arguments_checked({"is_visible_for_customer": "internal"}):
+            return TicketUpdate(
+                id=ticket_id,
+                article=Article(
+                    subject=subject,
+                    body=body,
+                    content_type=content_type,
+                    communication_channel="Internal",
+                    sender_type="agent",
+                    is_visible_for_customer=not internal,
+                    time_unit=time_unit,
+                    attachments=list(attachments),
+                ),
+            )
 
     @staticmethod
     def _email(
@@ -371,21 +414,27 @@ class ClientCore:
         content_type: str | None,
         attachments: Sequence[Attachment],
     ) -> TicketUpdate:
-        return TicketUpdate(
-            id=ticket_id,
-            article=Article(
-                subject=subject,
-                body=body,
-                to=to,
-                cc=cc,
-                from_addr=from_addr,
-                content_type=content_type,
-                communication_channel="Email",
-                sender_type="agent",
-                is_visible_for_customer=True,
-                attachments=list(attachments),
-            ),
-        )
+        """The TicketUpdate of ``add_email_article``.
+
+        Raises:
+            RequestValidationError: an argument the models refuse, named as the caller passed it.
+        """
+        with _arguments_checked({}):
+            return TicketUpdate(
+                id=ticket_id,
+                article=Article(
+                    subject=subject,
+                    body=body,
+                    to=to,
+                    cc=cc,
+                    from_addr=from_addr,
+                    content_type=content_type,
+                    communication_channel="Email",
+                    sender_type="agent",
+                    is_visible_for_customer=True,
+                    attachments=list(attachments),
+                ),
+            )
 
     def _batch_plan(self, batch_size: int | None, max_concurrency: int | None) -> tuple[int, int]:
         size = self._batch_size if batch_size is None else batch_size
@@ -405,20 +454,59 @@ class ClientCore:
         self._batch_plan(batch_size, max_concurrency)
         self._ticket_get_call([1], self._get_options(options))
 
-    def _copy_with(self, max_retries: int | None, timeout: Any, retry_writes: bool | None) -> Any:
+    def _copy_with(
+        self,
+        max_retries: int | None,
+        timeout: Any,
+        retry_writes: bool | None,
+        retry_policy: RetryPolicy | None,
+    ) -> Any:
+        """A view: the same connection pool, login, session and session lock; its own retry and
+        timeout settings.
+
+        Raises:
+            ConfigurationError: a retry setting is out of range.
+        """
         clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        changes: dict[str, object] = {}
-        if max_retries is not None:
-            if max_retries < 0:
-                raise ConfigurationError("max_retries must not be negative")
-            clone.max_retries = max_retries
-            changes["max_retries"] = max_retries
-        if retry_writes is not None:
-            changes["retry_writes"] = retry_writes
-        clone._policy = self._policy.with_changes(**changes)
+        clone.__dict__.update(self.__dict__)  # shares _http, _auth (changed in place) and the session lock
+        policy = _resolve_policy(self._policy, retry_policy, NOT_GIVEN if max_retries is None else max_retries)
+        clone._policy = policy if retry_writes is None else policy.with_changes(retry_writes=retry_writes)
         if timeout != "default":
             clone._timeout = (
                 timeout if timeout is None or isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
             )
         return clone
+
+
+_ARTICLE_FIELD = re.compile(r"^article\.(\w+) (.+)$")
+
+
+@contextmanager
+def _arguments_checked(renamed: dict[str, str]) -> Iterator[None]:
+    """Turn pydantic's ``ValidationError`` from models the client builds out of plain arguments into
+    ``RequestValidationError`` naming the argument (``id`` is ``ticket_id``; ``renamed`` maps the
+    other model fields whose argument has another name)."""
+    try:
+        yield
+    except pydantic.ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        location = [str(part) for part in first.get("loc", ()) if part != "article"]
+        problem = str(first.get("msg", "")).removeprefix("Value error, ")
+        found = _ARTICLE_FIELD.match(problem)
+        if not location and found:  # a check of the whole article: "article.body is required ..."
+            location, problem = [found.group(1)], found.group(2)
+        field = location[0] if location else "article"
+        field = {"id": "ticket_id", **renamed}.get(field, field)
+        raise RequestValidationError(".".join([field, *location[1:]]), problem) from None
+
+
+def _resolve_policy(current: RetryPolicy, policy: RetryPolicy | None, max_retries: int | NotGiven) -> RetryPolicy:
+    """``policy`` (else ``current``) with ``max_retries`` applied when it was given.
+
+    Raises:
+        ConfigurationError: ``policy`` is not a RetryPolicy, or ``max_retries`` is not an int >= 0.
+    """
+    if policy is not None and not isinstance(policy, RetryPolicy):
+        raise ConfigurationError(f"retry_policy must be a RetryPolicy, not {type(policy).__name__}")
+    chosen = policy or current
+    return chosen if isinstance(max_retries, NotGiven) else chosen.with_changes(max_retries=max_retries)

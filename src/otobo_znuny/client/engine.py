@@ -90,6 +90,14 @@ class AuthState:
     use_session: bool = False
     session_id: str | None = field(default=None)
 
+    def reset(
+        self, auth: BasicAuth | SessionAuth | None, *, use_session: bool = False, session_id: str | None = None
+    ) -> None:
+        """Replace the login in place, so every client view holding this state sees the change."""
+        self.auth = auth
+        self.use_session = use_session
+        self.session_id = session_id
+
     def __repr__(self) -> str:
         kind = type(self.auth).__name__ if self.auth else "none"
         return f"AuthState(auth={kind}, use_session={self.use_session}, has_session={self.session_id is not None})"
@@ -123,20 +131,28 @@ def _delivery(exc: httpx.HTTPError) -> Delivery:
     return Delivery.MAYBE_PROCESSED
 
 
-def _transport_error(exc: httpx.HTTPError, call: Call[Any], secrets: list[str]) -> TransportError:
+def _secret_free(request: HttpRequest) -> httpx.Request:
+    """What a ``TransportError`` carries as ``.request``: the method and the redacted URL only
+    (credentials travel in headers, the body, the query or a path SessionID)."""
+    return httpx.Request(request.method, request.redacted_url)
+
+
+def _transport_error(exc: httpx.HTTPError, call: Call[Any], request: HttpRequest, secrets: list[str]) -> TransportError:
     operation = call.operation.value
     detail = scrub(str(exc) or type(exc).__name__, secrets)
+    sent = _secret_free(request)
     if _delivery(exc) is Delivery.NOT_SENT:
-        return ConnectError(f"{operation}: could not connect: {detail}", operation=operation)
+        return ConnectError(f"{operation}: could not connect: {detail}", operation=operation, request=sent)
     if call.write:
         return OutcomeUnknownError(
             f"{operation}: outcome unknown: the request may have reached the server, but no reply arrived ({detail}); "
             "it was not re-sent - check whether the change happened before trying again",
             operation=operation,
+            request=sent,
         )
     if isinstance(exc, httpx.TimeoutException):
-        return RequestTimeoutError(f"{operation}: timed out: {detail}", operation=operation)
-    return TransportError(f"{operation}: connection failed: {detail}", operation=operation)
+        return RequestTimeoutError(f"{operation}: timed out: {detail}", operation=operation, request=sent)
+    return TransportError(f"{operation}: connection failed: {detail}", operation=operation, request=sent)
 
 
 def _secrets(state: AuthState, call: Call[Any]) -> list[str]:
@@ -180,11 +196,11 @@ def run_call(
         OTOBOError: the server's business error (typed by its ErrorCode).
     """
     operation = call.operation.value
-    if call.auth == "auto" and state.auth is None:
-        raise NotLoggedInError(f"not logged in: call login(BasicAuth(...)) before {operation}")
     attempt = 0
     renewed = False
     while True:
+        if call.auth == "auto" and state.auth is None:  # checked per attempt: logout() may come between
+            raise NotLoggedInError(f"not logged in: call login(BasicAuth(...)) before {operation}")
         if call.auth == "auto" and state.use_session and state.session_id is None:
             state.session_id = yield RenewSession(None)
         sent_session = state.session_id if (call.auth == "auto" and state.use_session) else None
@@ -193,13 +209,14 @@ def run_call(
             reply: RawReply = yield Send(request)
         except httpx.HTTPError as exc:
             delivery = _delivery(exc)
-            error = _transport_error(exc, call, _secrets(state, call))
+            error = _transport_error(exc, call, request, _secrets(state, call))
             if should_retry(delivery=delivery, is_write=call.write, attempt=attempt, policy=policy):
                 delay = retry_delay(attempt, policy)
                 logger.info("%s: %s; retry %d in %.2fs", operation, type(exc).__name__, attempt + 1, delay)
                 yield Sleep(delay)
                 attempt += 1
                 continue
+            exc.request = error.request  # the chained httpx error, too, keeps only the secret-free copy
             raise error from _scrubbed(exc, _secrets(state, call))
         try:
             secrets = _secrets(state, call)

@@ -62,14 +62,14 @@ def get_one_ticket(call: Call[list[Ticket]], ticket_id: int) -> Flow[Ticket]:
     """TicketGet for one ID that must return exactly one ticket.
 
     Raises:
-        TicketNotFoundError: the server returned no ticket, or several.
+        TicketNotFoundError: the reply held no ticket, several, or another one.
     """
     tickets: list[Ticket] = yield call
     if len(tickets) != 1 or tickets[0].id != ticket_id:
+        ids = ", ".join(str(ticket.id) for ticket in tickets[:5]) + (", …" if len(tickets) > 5 else "")
+        held = f"{len(tickets)} ticket(s) (IDs {ids})" if tickets else "no ticket"
         raise TicketNotFoundError(
-            "TicketGet.NotTicketData",
-            f"expected exactly ticket {ticket_id}, the server returned {len(tickets)} ticket(s)",
-            operation="TicketGet",
+            f"TicketGet: asked for ticket {ticket_id}, the reply held {held}", ticket_id=ticket_id
         )
     return tickets[0]
 

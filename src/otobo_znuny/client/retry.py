@@ -9,6 +9,9 @@ Retried:
 TicketCreate and TicketUpdate are never re-sent once they may have reached the server, unless the
 caller opts in with ``retry_writes=True``: the GenericInterface has no idempotency key.
 Business errors (``OTOBOError``) are never retried; an expired session is renewed once instead.
+
+A client takes its settings from ``retry_policy=RetryPolicy(...)``; ``max_retries=`` (constructor or
+``with_options``) overrides only the count. ``client.retry_policy`` is the policy in force.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 from enum import Enum
+
+from otobo_znuny.errors import ConfigurationError
 
 __all__ = ["Delivery", "RetryPolicy", "retry_delay", "should_retry"]
 
@@ -35,7 +40,11 @@ class Delivery(str, Enum):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Retry settings. ``max_retries`` counts retries after the first attempt (0 = never retry)."""
+    """Retry settings. ``max_retries`` counts retries after the first attempt (0 = never retry).
+
+    Raises:
+        ConfigurationError: a negative count or delay, or a ``jitter`` outside 0..1.
+    """
 
     max_retries: int = 2
     initial_delay: float = 0.5
@@ -47,8 +56,23 @@ class RetryPolicy:
     retry_writes: bool = False
     """Also re-send TicketCreate/TicketUpdate after an ambiguous failure (may create duplicates)."""
 
+    def __post_init__(self) -> None:
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) or self.max_retries < 0:
+            raise ConfigurationError(f"max_retries must be an int of at least 0, not {self.max_retries!r}")
+        for name in ("initial_delay", "max_delay", "max_retry_after"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                raise ConfigurationError(f"{name} must be a number of seconds of at least 0, not {value!r}")
+        if isinstance(self.jitter, bool) or not isinstance(self.jitter, (int, float)) or not 0 <= self.jitter <= 1:
+            raise ConfigurationError(f"jitter must be a fraction from 0 to 1, not {self.jitter!r}")
+
     def with_changes(self, **changes: object) -> RetryPolicy:
-        """A copy with some settings changed."""
+        """A copy with some settings changed.
+
+        Raises:
+            ConfigurationError: a changed setting is out of range (see the class).
+            TypeError: an unknown setting.
+        """
         return replace(self, **changes)  # type: ignore[arg-type]
 
 

@@ -38,6 +38,7 @@ from otobo_znuny.client.base import (
 )
 from otobo_znuny.client.concurrency import in_order_threads
 from otobo_znuny.client.engine import AuthState, RawReply, RenewSession, Send, Sleep, run_call
+from otobo_znuny.client.not_given import NOT_GIVEN, NotGiven
 from otobo_znuny.client.retry import RetryPolicy
 from otobo_znuny.config import ClientConfig
 from otobo_znuny.errors import OTOBOZnunyError
@@ -61,10 +62,12 @@ class OTOBOZnunySyncClient(ClientCore):
         config: where the web service is and which routes it has.
         client: an ``httpx.Client`` to use as is (custom transport, proxies, timeouts);
             by default the client makes one with ``timeout``, ``limits`` and ``verify``.
-        max_retries: retries of safe failures (see ``otobo_znuny.client.retry``).
+        max_retries: retries of safe failures after the first attempt (see
+            ``otobo_znuny.client.retry``); when not given, ``retry_policy``'s count (default 2).
         timeout, limits, verify: settings of the default httpx client; ``verify`` stays on unless
-            turned off explicitly (which warns once).
-        retry_policy: backoff settings; ``max_retries`` overrides its count.
+            turned off explicitly (which warns).
+        retry_policy: which failures are retried and the backoff (default ``RetryPolicy()``);
+            an explicit ``max_retries`` overrides its count.
         max_reply_bytes: replies larger than this are refused without being read whole.
         max_attachment_bytes, max_body_chars: inputs larger than these are refused before sending.
         batch_size, max_concurrency: bulk reads fetch ``batch_size`` tickets per TicketGet with at
@@ -77,7 +80,7 @@ class OTOBOZnunySyncClient(ClientCore):
         self,
         config: ClientConfig,
         client: httpx.Client | None = None,
-        max_retries: int = 2,
+        max_retries: int | NotGiven = NOT_GIVEN,
         *,
         timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
         limits: httpx.Limits = DEFAULT_LIMITS,
@@ -125,13 +128,20 @@ class OTOBOZnunySyncClient(ClientCore):
         max_retries: int | None = None,
         timeout: httpx.Timeout | float | Literal["default"] | None = "default",
         retry_writes: bool | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> Self:
-        """A view of this client with other retry/timeout settings, sharing connection and session.
+        """A view of this client with other retry/timeout settings; ``None`` keeps a setting.
 
+        The view shares the connection pool and the one login with this client: a ``login()``,
+        ``logout()`` or session renewal on either is seen by both, before or after the view was made.
+        ``retry_policy`` replaces the policy (``max_retries`` still overrides its count);
         ``retry_writes=True`` lets TicketCreate/TicketUpdate be re-sent after an ambiguous failure
         (it may create duplicates). ``timeout=None`` disables the timeout.
+
+        Raises:
+            ConfigurationError: a retry setting is out of range.
         """
-        clone: Self = self._copy_with(max_retries, timeout, retry_writes)
+        clone: Self = self._copy_with(max_retries, timeout, retry_writes, retry_policy)
         return clone
 
     # ---- the I/O shell -------------------------------------------------------------------------
@@ -181,13 +191,16 @@ class OTOBOZnunySyncClient(ClientCore):
             return value
 
     def _renew_session(self, stale: str | None) -> str:
-        with self._session_lock:
+        with self._session_lock:  # one lock for the client and its views: one new session
             current = self._auth.session_id
             if current is not None and current != stale:
-                return current  # another task already renewed it
-            password_state = AuthState(auth=self._auth.auth)
-            session_id = self._drive(run_call(self._config, password_state, self._session_create_call(), self._policy))
-            self._auth.session_id = session_id
+                return current  # another task (or view) already renewed it
+            auth = self._auth.auth
+            session_id = self._drive(
+                run_call(self._config, AuthState(auth=auth), self._session_create_call(), self._policy)
+            )
+            if self._auth.auth is auth:  # not logged out or in again meanwhile
+                self._auth.session_id = session_id
             return session_id
 
     def _call(self, call: Call[T]) -> T:
@@ -231,7 +244,8 @@ class OTOBOZnunySyncClient(ClientCore):
 
         Raises:
             AccessDeniedError: the ticket does not exist or is not readable (the server does not
-                distinguish); ``TicketNotFoundError`` if the reply holds no ticket.
+                distinguish).
+            TicketNotFoundError: the reply held no ticket, or another one (an ``UnexpectedReplyError``).
         """
         call = self._ticket_get_call([ticket_id], self._get_options(options))
         return self._flow(flows.get_one_ticket(call, ticket_id))
@@ -389,6 +403,7 @@ class OTOBOZnunySyncClient(ClientCore):
         """Add a note (an Internal article); ``internal=False`` makes it visible to the customer.
 
         Raises:
+            RequestValidationError: an argument is refused (e.g. an empty ``body``); nothing was sent.
             OutcomeUnknownError: the reply was lost; the note may or may not exist.
         """
         update = self._note(
@@ -417,6 +432,7 @@ class OTOBOZnunySyncClient(ClientCore):
         """Record an e-mail article on the ticket (stored, not sent: the server sends nothing).
 
         Raises:
+            RequestValidationError: an argument is refused (e.g. an empty ``subject``); nothing was sent.
             OutcomeUnknownError: the reply was lost; the article may or may not exist.
         """
         update = self._email(

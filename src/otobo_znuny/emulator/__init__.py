@@ -49,6 +49,7 @@ from otobo_znuny.emulator.builder import ArticleSpec, HelpdeskBuilder, generate_
 from otobo_znuny.emulator.core import DropConnection, Emulator, EmulatorRequest, EmulatorResponse
 from otobo_znuny.emulator.faults import Faults, RequestCounters
 from otobo_znuny.emulator.flavors import FLAVORS, OTOBO, ZNUNY, Flavor, get_flavor
+from otobo_znuny.emulator.persistence import StateFileError
 from otobo_znuny.emulator.routes import (
     WebService,
     builtin_webservices,
@@ -76,6 +77,7 @@ __all__ = [
     "HelpdeskBuilder",
     "RequestCounters",
     "ServerHandle",
+    "StateFileError",
     "WebService",
     "builtin_webservices",
     "generate_tickets",

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from otobo_znuny.emulator.faults import Faults, RequestCounters
@@ -30,7 +30,7 @@ from otobo_znuny.emulator.operations import (
     ticket_update,
 )
 from otobo_znuny.emulator.routes import WebService, builtin_webservices, load_webservice
-from otobo_znuny.emulator.state import Clock, Helpdesk, utc_now
+from otobo_znuny.emulator.state import Changes, Clock, Helpdesk, utc_now
 from otobo_znuny.emulator.wire import (
     JSON_CONTENT_TYPE,
     TEXT_CONTENT_TYPE,
@@ -42,14 +42,10 @@ from otobo_znuny.emulator.wire import (
     parse_query_string,
 )
 
+if TYPE_CHECKING:
+    from otobo_znuny.emulator.persistence import SQLiteStore
+
 _ENDPOINT = re.compile(r"^(.*?)/nph-genericinterface\.pl/Webservice(ID)?/([^/]+)(/.*)?$")
-WRITE_TYPES = {
-    "Session::SessionCreate",
-    "Session::SessionRemove",
-    "Ticket::TicketCreate",
-    "Ticket::TicketUpdate",
-    "User::OutOfOffice",
-}
 
 
 class DropConnection(Exception):
@@ -106,6 +102,10 @@ class Emulator:
     password login is computed before the lock is taken); fault decisions and counters have their
     own locks. ``HelpdeskBuilder.ticket``/``generate_tickets`` also take the lock, but the other
     builder methods and direct edits of ``helpdesk.data`` do not: set the helpdesk up before serving.
+
+    ``db``: an SQLite file (see ``persistence``). A file holding a state replaces ``helpdesk``'s
+    data; a new or empty file gets it. After each request only what changed is written. Raises
+    ``StateFileError`` for a file that is not an emulator state of this version.
     """
 
     def __init__(
@@ -125,7 +125,7 @@ class Emulator:
         self.faults = Faults(seed_faults)
         self.faults.bind_sessions(self.expire_sessions)
         self.counters = RequestCounters()
-        self._store: Any = None
+        self._store: SQLiteStore | None = None
         if db is not None:
             from otobo_znuny.emulator.persistence import SQLiteStore
 
@@ -134,7 +134,8 @@ class Emulator:
             if loaded is not None:
                 self.helpdesk.data = loaded
             else:
-                self._store.save(self.helpdesk.data)
+                self._store.save_all(self.helpdesk.data)
+            self.helpdesk.changes = Changes()
         self._operations: dict[str, Callable[[Helpdesk, Any, EmulatorRequest], dict[str, Any]]] = {
             "Session::SessionCreate": lambda h, p, r: session.create(
                 h, p, remote_addr=r.client, user_agent=r.headers.get("user-agent", "")
@@ -200,6 +201,27 @@ class Emulator:
         self.add_webservice(service)
         return service
 
+    def save(self) -> None:
+        """Write the whole state to the ``db`` file. Requests and the builder's ticket methods are
+        saved as they happen; call this after editing ``helpdesk.data`` directly.
+
+        Raises:
+            ValueError: the emulator has no ``db`` file.
+            StateFileError: the file cannot be written.
+        """
+        if self._store is None:
+            raise ValueError("this emulator keeps its state in memory only (no db file)")
+        with self.helpdesk.lock:
+            self._store.save_all(self.helpdesk.data)
+            self.helpdesk.changes = Changes()
+
+    def close(self) -> None:
+        """Release the ``db`` file now (otherwise when the emulator is garbage-collected); a later
+        write opens it again. Does nothing without a file."""
+        if self._store is not None:
+            with self.helpdesk.lock:
+                self._store.close()
+
     # ------------------------------------------------------------------ helpers for tests
     def expire_sessions(self, session_id: str | None = None) -> int:
         """Expire one session or all sessions now; returns the number expired."""
@@ -210,6 +232,7 @@ class Emulator:
             for sid in ids:
                 if sid in sessions:
                     del sessions[sid]
+                    self.helpdesk.mark_session(sid)
                     count += 1
             return count
 
@@ -316,8 +339,8 @@ class Emulator:
                 data = {"Error": {"ErrorCode": error.code, "ErrorMessage": error.message}}
             except OperationFault as fault:
                 return self._fault(fault.message)
-            if self._store is not None and route.operation_type in WRITE_TYPES and "Error" not in data:
-                self._store.save(self.helpdesk.data)
+            if self._store is not None:
+                self._store.save_changes(self.helpdesk)  # writes nothing when nothing changed
         return EmulatorResponse(200, JSON_CONTENT_TYPE, flavor.encode_json(data, self._key_order))
 
     def _fault(self, message: str) -> EmulatorResponse:

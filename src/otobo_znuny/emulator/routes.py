@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import yaml
+from otobo_znuny._yaml_import import import_yaml
 
 #: Operation types the emulator implements.
 SUPPORTED_TYPES = (
@@ -106,8 +106,10 @@ def webservice_from_config(name: str, config: dict[str, Any]) -> WebService:
 def load_webservice(path: str | Path, name: str | None = None) -> WebService:
     """Load a web-service YAML file; the name defaults to the file stem.
 
-    Raises ``OSError`` if unreadable, ``yaml.YAMLError`` if not YAML, ``ValueError`` if no routes.
+    Raises ``OSError`` if unreadable, ``yaml.YAMLError`` if not YAML, ``ValueError`` if no routes,
+    ``MissingDependencyError`` without PyYAML (``pip install 'otobo-znuny[emulator]'``).
     """
+    yaml = import_yaml("loading a web-service YAML file into the emulator", extra="emulator")
     file = Path(path)
     config = yaml.safe_load(file.read_text(encoding="utf-8"))
     return webservice_from_config(name or file.stem, config)

@@ -354,8 +354,9 @@ class Session:
 class HelpdeskData:
     """Everything persisted (the lock and the clock are not).
 
-    Persistence (``persistence.SQLiteStore``) pickles this whole object after every successful
-    write request: simple and crash-safe, but each write costs time proportional to the state size.
+    Persistence (``persistence.SQLiteStore``) keeps one SQLite row per entity and, after each
+    request, writes only the rows that changed (see :class:`Changes`). ``ticket_numbers`` and
+    ``time_unit_totals`` are indexes derived from the tickets and the time accounting.
     """
 
     groups: dict[int, Group] = field(default_factory=dict)
@@ -381,18 +382,26 @@ class HelpdeskData:
     #: ``YYYYMMDD`` -> last ticket-number counter used on that day (Znuny's DateChecksum generator)
     tn_counters: dict[str, int] = field(default_factory=dict)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Unpickle, upgrading states saved by older emulator versions."""
-        day = state.pop("tn_day", "")
-        counter = state.pop("tn_counter", 0)
-        self.__dict__.update(state)
-        if "tn_counters" not in state:
-            self.tn_counters = {day: counter} if day else {}
-        if "time_unit_totals" not in state:
-            totals: dict[int, float] = {}
-            for entry in self.time_accounting:
-                totals[entry.ticket_id] = totals.get(entry.ticket_id, 0) + entry.time_unit
-            self.time_unit_totals = totals
+
+@dataclass
+class Changes:
+    """What changed since the last save, for incremental persistence (set while a file is attached).
+
+    Every ticket write adds a history entry, so :meth:`Helpdesk.add_history` marks the ticket;
+    articles and time accounting are append-only and need no marks. Code that edits
+    ``helpdesk.data`` directly, other than through the operations, ``ticket_core`` and the builder,
+    must call ``Emulator.save()`` to persist it. Marks are dicts used as ordered sets: new rows are
+    written in the order they were made, so a restarted emulator lists them in the same order.
+    """
+
+    tickets: dict[int, None] = field(default_factory=dict)
+    agents: dict[int, None] = field(default_factory=dict)
+    sessions: dict[str, None] = field(default_factory=dict)
+    """Created or removed SessionIDs (sessions never change once created)."""
+    ticket_number_days: dict[str, None] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.tickets or self.agents or self.sessions or self.ticket_number_days)
 
 
 def ticket_number_checksum(base: str) -> int:
@@ -426,6 +435,18 @@ class Helpdesk:
         self.password_hash_iterations = PASSWORD_HASH_ITERATIONS
         self.flavor: Flavor = ZNUNY
         """Which server the operations behave like (set by ``Emulator(flavor=...)``; see ``flavors``)."""
+        self.changes: Changes | None = None
+        """Marks for incremental persistence; ``None`` (nothing recorded) unless a file is attached."""
+
+    def mark_session(self, session_id: str) -> None:
+        """Record that a session was created or removed (for persistence). Caller holds ``lock``."""
+        if self.changes is not None:
+            self.changes.sessions[session_id] = None
+
+    def mark_agent(self, agent_id: int) -> None:
+        """Record that an agent's data (e.g. preferences) changed (for persistence). Caller holds ``lock``."""
+        if self.changes is not None:
+            self.changes.agents[agent_id] = None
 
     def now(self) -> datetime:
         """The clock's time, or the moment set by :meth:`frozen_at` in this thread."""
@@ -501,6 +522,8 @@ class Helpdesk:
         tickets dated on earlier days never reuse a number). Caller holds ``lock``."""
         day = self.now().strftime("%Y%m%d")
         counters = self.data.tn_counters
+        if self.changes is not None:
+            self.changes.ticket_number_days[day] = None
         while True:
             counters[day] = counters.get(day, 0) + 1
             base = f"{day}{self.system_id}{counters[day]:05d}"
@@ -509,6 +532,9 @@ class Helpdesk:
                 return number
 
     def add_history(self, ticket: Ticket, history_type: str, name: str, user_id: int, article_id: int = 0) -> None:
+        """Append a history entry; every ticket write does, so this also marks the ticket as changed."""
+        if self.changes is not None:
+            self.changes.tickets[ticket.id] = None
         ticket.history.append(
             HistoryEntry(
                 history_type=history_type,

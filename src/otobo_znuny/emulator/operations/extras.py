@@ -75,6 +75,7 @@ def out_of_office(helpdesk: Helpdesk, params: dict[str, Any]) -> dict[str, Any]:
         if len(matches) != 1:
             continue
         prefs = matches[0].preferences
+        helpdesk.mark_agent(matches[0].id)
         for part in ("Start", "End"):
             found = re.search(r"(\d{4})-(\d{2})-(\d{2})", as_str(entry.get(part + "Date")))
             if not found:

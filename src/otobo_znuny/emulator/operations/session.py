@@ -36,6 +36,7 @@ def create(helpdesk: Helpdesk, params: Any, *, remote_addr: str = "127.0.0.1", u
         user_agent=user_agent,
     )
     helpdesk.data.sessions[session.id] = session
+    helpdesk.mark_session(session.id)
     return {"SessionID": session.id}
 
 
@@ -133,4 +134,5 @@ def remove(helpdesk: Helpdesk, params: Any) -> dict[str, Any]:
                     "SessionRemove: User needs rw permission in group admin to remove sessions of other users!",
                 )
         del helpdesk.data.sessions[target_id]
+        helpdesk.mark_session(target_id)
     return {"Success": 1}

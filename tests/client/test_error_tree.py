@@ -1,0 +1,172 @@
+"""The error tree is honest: one root, httpx's own classes where the names are httpx's, a
+secret-free ``request`` on transport errors, no invented server codes, no pydantic error from a
+client method that takes plain arguments."""
+
+from __future__ import annotations
+
+import inspect
+
+import httpx
+import pydantic
+import pytest
+
+import otobo_znuny
+from otobo_znuny import (
+    AccessDeniedError,
+    Article,
+    BasicAuth,
+    ClientConfig,
+    ConnectError,
+    OTOBOError,
+    OTOBOZnunyClient,
+    OTOBOZnunyError,
+    OTOBOZnunySyncClient,
+    OutcomeUnknownError,
+    RequestTimeoutError,
+    RequestValidationError,
+    RetryPolicy,
+    ServerFlavor,
+    TicketCreate,
+    TicketNotFoundError,
+    TransportError,
+    UnexpectedReplyError,
+)
+from otobo_znuny import errors as errors_module
+from otobo_znuny.emulator import Emulator, EmulatorTransport, run_in_thread
+from otobo_znuny.testing import EMULATOR_PASSWORD, EMULATOR_USER, emulator_config, make_sync_client
+
+AUTH = BasicAuth(user_login=EMULATOR_USER, password=EMULATOR_PASSWORD)
+NO_WAIT = RetryPolicy(initial_delay=0, max_delay=0)
+
+
+def exception_classes() -> list[type[BaseException]]:
+    return [
+        value
+        for name in errors_module.__all__
+        if inspect.isclass(value := getattr(errors_module, name)) and issubclass(value, BaseException)
+    ]
+
+
+def test_every_exception_is_under_the_one_root_and_importable_from_both_places() -> None:
+    classes = exception_classes()
+    assert len(classes) >= 20
+    for cls in classes:
+        assert issubclass(cls, OTOBOZnunyError), cls
+        assert getattr(otobo_znuny, cls.__name__) is cls
+
+
+def test_connect_and_timeout_errors_are_httpx_errors_of_the_same_name() -> None:
+    assert issubclass(ConnectError, httpx.ConnectError)
+    assert issubclass(RequestTimeoutError, httpx.TimeoutException)
+    for cls in (ConnectError, RequestTimeoutError, OutcomeUnknownError):
+        assert issubclass(cls, TransportError)
+        assert issubclass(cls, httpx.TransportError)
+    assert not issubclass(OutcomeUnknownError, httpx.TimeoutException)  # a lost write is not "just slow"
+
+
+def test_a_refused_connection_is_caught_as_httpx_connect_error() -> None:
+    config = ClientConfig.generic_ticket("http://127.0.0.1:9/otrs/nph-genericinterface.pl")  # discard port
+    with OTOBOZnunySyncClient(config, max_retries=0) as client:
+        client.login(AUTH)
+        with pytest.raises(httpx.ConnectError) as caught:
+            client.get_ticket(1)
+    assert isinstance(caught.value, ConnectError)
+    assert caught.value.operation == "SessionCreate"
+
+
+async def test_a_slow_read_is_caught_as_httpx_timeout_exception() -> None:
+    emulator = Emulator.from_seed("znuny_lab")
+    emulator.faults.slow(0.5, operations={"TicketGet"})
+    with run_in_thread(emulator) as server:
+        async with OTOBOZnunyClient(ClientConfig.generic_ticket(server.genericinterface_url)) as client:
+            client.login(AUTH)
+            with pytest.raises(httpx.TimeoutException) as caught:
+                await client.with_options(timeout=0.05, max_retries=0).get_ticket(1)
+    assert isinstance(caught.value, RequestTimeoutError)
+
+
+@pytest.mark.parametrize("flavor", [ServerFlavor.ZNUNY, ServerFlavor.OTOBO])
+@pytest.mark.parametrize("use_session", [False, True])
+def test_transport_errors_carry_the_request_without_secrets(flavor: ServerFlavor, use_session: bool) -> None:
+    """The REST layout sends TicketGet as GET: OTOBO puts the credentials in the query, Znuny in headers."""
+    emulator = Emulator.from_seed("znuny_lab")
+    config = ClientConfig.rest_connector("http://emulator/otrs/nph-genericinterface.pl", flavor=flavor)
+    http = httpx.Client(transport=EmulatorTransport(emulator))
+    with OTOBOZnunySyncClient(config, http, retry_policy=NO_WAIT) as client:
+        client.login(AUTH, use_session=use_session)
+        client.get_ticket(1)
+        session_id = client.session_id
+        emulator.faults.drop_connections(rate=1.0, operations={"TicketGet"})
+        with pytest.raises(TransportError) as read_failed:
+            client.get_ticket(1)
+        emulator.faults.drop_connections(rate=1.0, when="after", operations={"TicketCreate"})
+        with pytest.raises(OutcomeUnknownError) as write_lost:
+            client.create_ticket(
+                TicketCreate(
+                    title="lost", queue="Raw", customer_user="customer-1", article=Article(subject="s", body="b")
+                )
+            )
+    secrets = [EMULATOR_PASSWORD, *([session_id] if session_id else [])]
+    for error, method in ((read_failed.value, "GET"), (write_lost.value, "POST")):
+        request = error.request
+        assert request.method == method
+        assert request.url.path.startswith("/otrs/nph-genericinterface.pl/Webservice/GenericTicketConnectorREST/")
+        assert request.content == b""
+        assert set(request.headers) <= {"host", "content-length"}  # no credential headers
+        assert error.__cause__ is not None
+        assert error.__cause__.request is request  # the chained httpx error carries the same copy
+        for secret in secrets:
+            assert secret not in str(request.url)
+            assert secret not in repr(error)
+
+
+def test_a_reply_without_the_ticket_is_an_unexpected_reply_with_no_server_code() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"Ticket": []})
+
+    with OTOBOZnunySyncClient(emulator_config(), httpx.Client(transport=httpx.MockTransport(handler))) as client:
+        client.login(AUTH, use_session=False)
+        with pytest.raises(TicketNotFoundError) as caught:
+            client.get_ticket(42)
+    error = caught.value
+    assert isinstance(error, UnexpectedReplyError)
+    assert not isinstance(error, OTOBOError)  # OTOBOError.code is the server's, and the server sent none
+    assert isinstance(error, RuntimeError)  # what the original library raised here
+    assert error.ticket_id == 42
+    assert error.operation == "TicketGet"
+    assert str(error) == "TicketGet: asked for ticket 42, the reply held no ticket"
+
+
+def test_a_missing_ticket_is_the_servers_access_denied() -> None:
+    with make_sync_client(Emulator.from_seed("znuny_lab")) as client, pytest.raises(AccessDeniedError) as caught:
+        client.get_ticket(999_999)
+    assert caught.value.code == "TicketGet.AccessDenied"
+
+
+def test_plain_arguments_the_models_refuse_are_request_validation_errors() -> None:
+    emulator = Emulator.from_seed("znuny_lab")
+    with make_sync_client(emulator, use_session=False) as client:
+        refused = {}
+        for label, call in {
+            "body": lambda: client.add_note(1, "   "),
+            "subject": lambda: client.add_note(1, "text", subject=""),
+            "time_unit": lambda: client.add_note(1, "text", time_unit=-1),
+            "ticket_id": lambda: client.add_note("one", "text"),  # type: ignore[arg-type]
+            "content_type": lambda: client.add_email_article(
+                1, to="a@example.com", subject="s", body="b", content_type="bogus"
+            ),
+            "cc": lambda: client.add_email_article(1, to="a@example.com", subject="s", body="b", cc=5),  # type: ignore[arg-type]
+        }.items():
+            with pytest.raises(RequestValidationError) as caught:
+                call()
+            refused[label] = caught.value.field
+    assert refused == {name: name for name in refused}
+    assert emulator.counters.by_operation.get("TicketUpdate", 0) == 0  # refused before sending
+
+
+def test_models_built_by_the_caller_raise_pydantics_error_where_they_are_built() -> None:
+    """Documented in errors.py and the README: outside the tree, and a ValueError."""
+    with pytest.raises(pydantic.ValidationError) as caught:
+        Article(subject="s", body="b", time_unit=-1)
+    assert isinstance(caught.value, ValueError)
+    assert not isinstance(caught.value, OTOBOZnunyError)
