@@ -24,6 +24,7 @@ from otobo_znuny.errors import (
     BatchFetchError,
     ConfigurationError,
     ConnectError,
+    IncompleteSearchError,
     InvalidParameterError,
     MissingParameterError,
     NotLoggedInError,
@@ -40,6 +41,8 @@ from otobo_znuny.errors import (
     TicketNotFoundError,
     TransportError,
     UnexpectedReplyError,
+    UnknownDynamicFieldError,
+    WebServiceNotFoundError,
 )
 from otobo_znuny.models import (
     UNSET,
@@ -79,6 +82,7 @@ __all__ = [
     "GetOptions",
     "HistoryEntry",
     "IdName",
+    "IncompleteSearchError",
     "InvalidParameterError",
     "MissingParameterError",
     "NotLoggedInError",
@@ -112,5 +116,7 @@ __all__ = [
     "TimeFilter",
     "TransportError",
     "UnexpectedReplyError",
+    "UnknownDynamicFieldError",
+    "WebServiceNotFoundError",
     "__version__",
 ]
