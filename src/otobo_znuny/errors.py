@@ -291,14 +291,16 @@ def _rebuild_webservice_error(
 class UnknownDynamicFieldError(RequestValidationError):
     """A search names a dynamic field the server does not define (it would ignore the condition and
     match every ticket, or sort nothing). ``name`` is the unknown name, ``known`` the defined ticket
-    fields; ``field`` is where the name was given (``dynamic_fields[0].field_name``, ``sort_by[0]``)."""
+    fields, ``suggestion`` the closest of them; ``field`` is where the name was given
+    (``dynamic_fields[0].field_name``, ``sort_by[0]``)."""
 
     def __init__(self, field: str, name: str, known: Iterable[str]) -> None:
         self.name = name
         self.known = tuple(sorted(known))
-        close = _close_match(name, self.known)
+        self.suggestion = _close_match(name, self.known)
+        """The defined name closest to ``name``, if one is close."""
         listed = ", ".join(self.known) if self.known else "none"
-        hint = f"; did you mean {close!r}?" if close else ""
+        hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
         super().__init__(
             field,
             f"no dynamic field {name!r} on this server (ticket dynamic fields: {listed}){hint} "
