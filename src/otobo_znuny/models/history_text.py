@@ -95,7 +95,10 @@ def history_text(history_type: str, name: str) -> str:
     if text is None:
         return " ".join(value for value in values if value) or history_type
     for value in values:
-        text = _PLACEHOLDER.sub(lambda _: value, text, count=1)
+        found = _PLACEHOLDER.search(text)
+        if found is None:
+            break
+        text = text[: found.start()] + value + text[found.end() :]
     return _PLACEHOLDER.sub("", text)
 
 
