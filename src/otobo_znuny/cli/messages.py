@@ -139,6 +139,8 @@ def describe(error: BaseException) -> str:
     if isinstance(error, errors.IncompleteSearchError):
         return _incomplete(error)
     if isinstance(error, errors.RequestValidationError):
+        if error.field.startswith("-"):  # raised by the command line itself: already in its words
+            return f"{error.field}: {error.problem}"
         return f"{flag_for(error.field)}: {in_cli_words(error.problem)}"
     if isinstance(error, errors.WebServiceNotFoundError):
         return in_cli_words(str(error)).replace(
