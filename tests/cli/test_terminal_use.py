@@ -323,13 +323,39 @@ def test_connection_options_after_the_command(cli: Cli) -> None:
     assert "Wr0ng-Secret" not in refused.stderr
 
 
-def test_every_client_command_accepts_them() -> None:
-    group = typer.main.get_command(app)
-    for name in ("ticket", "session"):
-        sub = group.commands[name]  # type: ignore[attr-defined]
-        for command in sub.commands.values():
-            options = {opt for param in command.params for opt in param.opts}
-            assert {"--base-url", "--webservice", "--user", "--password", "--ca-bundle", "--debug"} <= options, command
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["ticket", "search", "--queue", "Support", "--webservice", "X", "--debug"],
+            ["--webservice", "X", "--debug", "ticket", "search", "--queue", "Support"],
+        ),
+        (
+            ["--user", "a", "ticket", "get", "1", "--user=b", "-v"],
+            ["--user", "a", "--user=b", "-v", "ticket", "get", "1"],
+        ),
+        # a value of the command's own option stays, even when it looks like a connection option
+        (
+            ["ticket", "create", "--title", "--debug", "--queue", "Raw"],
+            ["ticket", "create", "--title", "--debug", "--queue", "Raw"],
+        ),
+        # --customer-user is the command's criterion, --customer-login the login
+        (
+            ["ticket", "search", "--customer-user", "carla", "--customer-login", "c1"],
+            ["--customer-login", "c1", "ticket", "search", "--customer-user", "carla"],
+        ),
+        (["ticket", "get", "1", "--", "--debug"], ["ticket", "get", "1", "--", "--debug"]),
+        # other groups keep their own meaning of the same names (webservice setup --layout)
+        (
+            ["webservice", "render", "--name", "X", "--layout", "rest"],
+            ["webservice", "render", "--name", "X", "--layout", "rest"],
+        ),
+    ],
+)
+def test_connection_options_are_moved_in_front_of_the_command(args: list[str], expected: list[str]) -> None:
+    from otobo_znuny.cli.connection_options import hoist_connection_options
+
+    assert hoist_connection_options(typer.main.get_command(app), args) == expected
 
 
 # ---- webservice setup through docker exec -i -------------------------------------------------------------

@@ -3,8 +3,10 @@
     otobo-znuny --webservice X ticket search --queue Support
     otobo-znuny ticket search --queue Support --webservice X      # the same
 
-The root command declares them with the types below; :func:`accepts_connection_options` adds the
-same options to a command, and a value given after the command wins over one given before it.
+The root command declares them with the types below. :class:`ConnectionOptionsAnywhere`, the root
+group, moves the ones that follow a ``ticket`` or ``session`` command to the front before parsing,
+so a value given after the command wins over one given before it. (Declaring them on every command
+would cost start-up time: typer builds a validator for every parameter of the invoked command.)
 ``--customer-user`` is a search/create criterion of the ticket commands, so after the command the
 customer-user login is ``--customer-login`` (accepted before the command too).
 """
@@ -12,20 +14,16 @@ customer-user login is ``--customer-login`` (accepted before the command too).
 from __future__ import annotations
 
 import dataclasses
-import functools
-import inspect
-from collections.abc import Callable
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from otobo_znuny.cli.config_keys import ENV_NAMES, PROFILE_ENV, ConnectionOptions, FlavorName, LayoutName
 
-__all__ = ["CONNECTION_PANEL", "accepts_connection_options", "merged"]
+__all__ = ["CONNECTION_PANEL", "HOISTED_GROUPS", "ConnectionOptionsAnywhere", "hoist_connection_options", "merged"]
 
 CONNECTION_PANEL = "Connection (before or after the command)"
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _option(*names: str, metavar: str | None = None, help: str, **extra: Any) -> Any:
@@ -107,23 +105,24 @@ DebugOption = Annotated[
     _option("--debug", metavar="", help="Also log every request on stderr: operation, URL, status, size, time."),
 ]
 
-# ConnectionOptions field -> (parameter name in a command, annotation, default)
-_PARAMETERS: tuple[tuple[str, str, Any, Any], ...] = (
-    ("base_url", "connection_base_url", BaseUrlOption, None),
-    ("webservice", "connection_webservice", WebserviceOption, None),
-    ("user", "connection_user", UserOption, None),
-    ("customer_user", "connection_customer_login", CustomerLoginOption, None),
-    ("password", "connection_password", PasswordOption, None),
-    ("session_id", "connection_session_id", SessionIdOption, None),
-    ("profile", "connection_profile", ProfileOption, None),
-    ("layout", "connection_layout", LayoutOption, None),
-    ("flavor", "connection_flavor", FlavorOption, None),
-    ("insecure", "connection_insecure", InsecureOption, False),
-    ("ca_bundle", "connection_ca_bundle", CaBundleOption, None),
-    ("retries", "connection_retries", RetriesOption, None),
-    ("verbose", "connection_verbose", VerboseOption, False),
-    ("debug", "connection_debug", DebugOption, False),
+VALUE_OPTIONS = frozenset(
+    {
+        "--base-url",
+        "--webservice",
+        "--user",
+        "--customer-login",
+        "--password",
+        "--session-id",
+        "--profile",
+        "--layout",
+        "--flavor",
+        "--ca-bundle",
+        "--retries",
+    }
 )
+FLAG_OPTIONS = frozenset({"--insecure", "--verbose", "-v", "--debug"})
+HOISTED_GROUPS = frozenset({"ticket", "session"})
+"""The command groups whose commands take connection options after them (they talk to the server)."""
 
 
 def merged(options: ConnectionOptions, given: dict[str, Any]) -> ConnectionOptions:
@@ -142,28 +141,62 @@ def merged(options: ConnectionOptions, given: dict[str, Any]) -> ConnectionOptio
     return dataclasses.replace(options, **changes) if changes else options
 
 
-def accepts_connection_options(function: F) -> F:
-    """Give a command (which has a ``ctx: typer.Context`` parameter) the connection options too.
+def _value_options(command: Any) -> set[str]:
+    """The options of a click command that take a value (their next word is not an option)."""
+    found: set[str] = set()
+    for param in getattr(command, "params", []):
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            continue
+        found.update(opt for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-"))
+    return found
 
-    The values given after the command are merged into the root command's ``ConnectionOptions``
-    before the command body runs.
+
+def hoist_connection_options(group: Any, args: list[str]) -> list[str]:
+    """``args`` with the connection options that follow a ``ticket``/``session`` command moved in front.
+
+    The command's own options (and their values) stay where they are, so ``ticket create --title
+    --debug`` keeps ``--debug`` as the title; nothing after ``--`` moves.
     """
-    signature = inspect.signature(function, eval_str=True)
-    extra = [
-        inspect.Parameter(parameter, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
-        for _, parameter, annotation, default in _PARAMETERS
-    ]
+    commands = getattr(group, "commands", {})
+    root_values = _value_options(group)
+    index = 0
+    while index < len(args) and args[index].startswith("-"):
+        index += 2 if args[index] in root_values else 1
+    if index + 1 >= len(args) or args[index] not in HOISTED_GROUPS:
+        return args
+    sub = commands.get(args[index])
+    command = getattr(sub, "commands", {}).get(args[index + 1])
+    if command is None:
+        return args
+    own = _value_options(command) - VALUE_OPTIONS
+    head, kept = list(args[:index]), list(args[index : index + 2])
+    rest = args[index + 2 :]
+    position = 0
+    while position < len(rest):
+        word = rest[position]
+        name = word.split("=", 1)[0]
+        if word == "--":
+            kept.extend(rest[position:])
+            break
+        if name in VALUE_OPTIONS:
+            take = 1 if "=" in word else 2
+            head.extend(rest[position : position + take])
+            position += take
+        elif word in FLAG_OPTIONS:
+            head.append(word)
+            position += 1
+        elif name in own and "=" not in word:
+            kept.extend(rest[position : position + 2])
+            position += 2
+        else:
+            kept.append(word)
+            position += 1
+    return head + kept
 
-    @functools.wraps(function)
-    def command(*args: Any, **kwargs: Any) -> Any:
-        given = {field: kwargs.pop(parameter) for field, parameter, _, _ in _PARAMETERS}
-        ctx = kwargs.get("ctx") or next(arg for arg in args if isinstance(arg, typer.Context))
-        root = ctx.find_root()
-        current = root.obj if isinstance(root.obj, ConnectionOptions) else ConnectionOptions()
-        root.obj = merged(current, given)
-        return function(*args, **kwargs)
 
-    parameters = [*signature.parameters.values(), *extra]
-    command.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-    command.__annotations__ = {p.name: p.annotation for p in parameters}
-    return command  # type: ignore[return-value]
+class ConnectionOptionsAnywhere(TyperGroup):
+    """The root group: connection options after a ``ticket``/``session`` command count as given before it."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        result: list[str] = super().parse_args(ctx, hoist_connection_options(self, list(args)))
+        return result

@@ -18,6 +18,7 @@ from otobo_znuny.cli.connection_options import (
     CONNECTION_PANEL,
     BaseUrlOption,
     CaBundleOption,
+    ConnectionOptionsAnywhere,
     CustomerLoginOption,
     DebugOption,
     FlavorOption,
@@ -30,7 +31,6 @@ from otobo_znuny.cli.connection_options import (
     UserOption,
     VerboseOption,
     WebserviceOption,
-    accepts_connection_options,
     merged,
 )
 from otobo_znuny.cli.emulator_cmd import emulator_app
@@ -59,6 +59,7 @@ EPILOG = _epilog()
 
 app = typer.Typer(
     name="otobo-znuny",
+    cls=ConnectionOptionsAnywhere,
     help="Work with tickets of an OTOBO or Znuny helpdesk through its GenericInterface web service.",
     epilog=EPILOG,
     no_args_is_help=True,
@@ -69,7 +70,11 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
 )
-session_app = typer.Typer(help="GenericInterface sessions.", no_args_is_help=True)
+session_app = typer.Typer(
+    help="GenericInterface sessions.",
+    epilog="Connection options may come before or after the command; see otobo-znuny --help.",
+    no_args_is_help=True,
+)
 
 app.add_typer(ticket_app, name="ticket")
 app.add_typer(session_app, name="session")
@@ -139,7 +144,6 @@ def root(
 
 
 @session_app.command("create")
-@accepts_connection_options
 def session_create_command(ctx: typer.Context) -> None:
     """Create a session and print only its SessionID (for scripts: --session-id / OTOBO_ZNUNY_SESSION_ID)."""
     with client_command(ctx) as command:

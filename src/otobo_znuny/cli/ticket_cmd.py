@@ -13,7 +13,6 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from otobo_znuny.cli.connection_options import accepts_connection_options
 from otobo_znuny.cli.output import (
     HISTORY_COLUMNS,
     REFERENCE_COLUMNS,
@@ -30,7 +29,12 @@ if TYPE_CHECKING:
 
 __all__ = ["ticket_app"]
 
-ticket_app = typer.Typer(help="Read, search, create and change tickets.", no_args_is_help=True)
+ticket_app = typer.Typer(
+    help="Read, search, create and change tickets.",
+    epilog="Connection options (--base-url, --webservice, --user, --password, --ca-bundle, --debug, ...) "
+    "may come before or after the command; see otobo-znuny --help.",
+    no_args_is_help=True,
+)
 
 # ---- options shared by several commands ------------------------------------------------------------
 
@@ -198,7 +202,6 @@ def _attachment_lines(attachments: list[Attachment]) -> list[str]:
 
 
 @ticket_app.command("get")
-@accepts_connection_options
 def get_command(
     ctx: typer.Context,
     ticket_ids: Annotated[
@@ -251,7 +254,6 @@ def get_command(
 
 
 @ticket_app.command("search")
-@accepts_connection_options
 def search_command(
     ctx: typer.Context,
     queue: QueueOption = None,
@@ -308,7 +310,6 @@ def search_command(
 
 
 @ticket_app.command("create")
-@accepts_connection_options
 def create_command(
     ctx: typer.Context,
     title: Annotated[str, typer.Option("--title", metavar="TEXT", help="Ticket title.")],
@@ -385,7 +386,6 @@ async def _stored_attachments(
 
 
 @ticket_app.command("update")
-@accepts_connection_options
 def update_command(
     ctx: typer.Context,
     ticket_id: TicketIdArgument,
@@ -449,7 +449,6 @@ def update_command(
 
 
 @ticket_app.command("note")
-@accepts_connection_options
 def note_command(
     ctx: typer.Context,
     ticket_id: TicketIdArgument,
@@ -497,7 +496,6 @@ def note_command(
 
 
 @ticket_app.command("history")
-@accepts_connection_options
 def history_command(
     ctx: typer.Context,
     ticket_id: TicketIdArgument,
@@ -517,7 +515,6 @@ def history_command(
 
 
 @ticket_app.command("attachments")
-@accepts_connection_options
 def attachments_command(
     ctx: typer.Context,
     ticket_id: TicketIdArgument,
@@ -630,7 +627,6 @@ class ExportTarget:
 
 
 @ticket_app.command("export")
-@accepts_connection_options
 def export_command(
     ctx: typer.Context,
     queue: QueueOption = None,
