@@ -135,3 +135,8 @@ def test_a_page_size_below_one_is_refused() -> None:
 
     with pytest.raises(ConfigurationError, match="search_page_size"):
         make_sync_client(Emulator.from_seed("empty"), search_page_size=0)
+
+
+def test_a_search_that_is_not_a_ticket_search_is_a_type_error() -> None:
+    with make_sync_client(Emulator.from_seed("empty")) as client, pytest.raises(TypeError, match="TicketSearch"):
+        client.search_tickets({"queues": ["Raw"]})  # type: ignore[arg-type]

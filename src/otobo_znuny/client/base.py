@@ -332,6 +332,8 @@ class ClientCore:
     def _checked(
         self, search: TicketSearch, run: Callable[[TicketSearch], flows.Flow[list[int]]]
     ) -> flows.Flow[list[int]]:
+        if not isinstance(search, TicketSearch):
+            raise TypeError(f"search takes a TicketSearch, not {type(search).__name__}")
         if search.dynamic_fields:
             # a search the route cannot carry (dynamic fields in a GET query string) fails first, unsent
             build_http_request(self._config, self._search_call(search), {})
