@@ -30,6 +30,7 @@ from otobo_znuny.operations.call import Call
 __all__ = [
     "Flow",
     "OnError",
+    "check_ticket_number",
     "complete_search",
     "fetch_batch",
     "finish_batches",
