@@ -2,9 +2,11 @@
 
     OTOBOZnunyError                     root: catch this to catch everything below
     ├── ConfigurationError              the ClientConfig cannot serve the call (e.g. no route)
+    │   └── WebServiceNotFoundError     no web service of that name at the base URL (checked by a probe)
     ├── MissingDependencyError          a feature needs a package of an extra (also an ImportError)
     ├── NotLoggedInError                an operation was called before login() (also a RuntimeError)
     ├── RequestValidationError          bad input, refused before anything was sent (also a ValueError)
+    │   └── UnknownDynamicFieldError    a search names a dynamic field the server does not define
     ├── TransportError                  no usable answer (also an httpx.TransportError)
     │   ├── ConnectError                the request was never delivered; safe to retry (also an httpx.ConnectError)
     │   ├── RequestTimeoutError         no reply in time (also an httpx.TimeoutException)
@@ -21,7 +23,8 @@
     │   ├── InvalidParameterError       *.InvalidParameter, *.WrongStructure
     │   ├── TicketDataError             TicketGet.NotValidTicketID / *.NotTicketData
     │   └── ServerConfigurationError    Webservice.InvalidConfiguration, SessionRemove.Fail, ...
-    └── BatchFetchError                 get_tickets: some IDs could not be fetched (carries the rest)
+    ├── BatchFetchError                 get_tickets: some IDs could not be fetched (carries the rest)
+    └── IncompleteSearchError           a search asked for every match, which the server cannot page
 
 Outside the tree: building a model yourself (``TicketCreate(...)``, ``TicketSearch(...)``,
 ``BasicAuth(...)``) with a bad value raises pydantic's ``ValidationError`` (a ``ValueError``) where
@@ -51,6 +54,7 @@ __all__ = [
     "BatchFetchError",
     "ConfigurationError",
     "ConnectError",
+    "IncompleteSearchError",
     "InvalidParameterError",
     "MissingDependencyError",
     "MissingParameterError",
@@ -68,6 +72,8 @@ __all__ = [
     "TicketNotFoundError",
     "TransportError",
     "UnexpectedReplyError",
+    "UnknownDynamicFieldError",
+    "WebServiceNotFoundError",
     "error_from_reply",
     "scrub",
     "validation_message",
@@ -281,7 +287,8 @@ class TicketNotFoundError(UnexpectedReplyError, RuntimeError):
     The servers answer a missing or unreadable ticket with ``TicketGet.AccessDenied``
     (``AccessDeniedError``); this error means the reply itself was wrong (no ticket, several, or
     another one), so it carries no server ErrorCode. ``ticket_id`` is the ID asked for. Also a
-    ``RuntimeError``, which the original library raised in this case.
+    ``RuntimeError``, which the original library raised in this case. ``get_ticket_by_number``
+    raises it (``operation="TicketSearch"``) when no readable ticket has the number.
     """
 
     def __init__(self, message: str, *, ticket_id: int | None = None, operation: str | None = "TicketGet") -> None:
@@ -305,6 +312,84 @@ class BatchFetchError(OTOBOZnunyError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.failed, self.tickets))
+
+
+class WebServiceNotFoundError(ConfigurationError):
+    """There is no web service named ``webservice`` at the base URL: the request reached no operation.
+
+    Znuny closes the connection without a reply for an unknown web-service name; OTOBO answers HTTP
+    500 with an empty body and no Content-Type. Either could also be a passing failure, so the client
+    confirms with a probe (a GET of the web service's URL, no credentials, no operation) that gets the
+    same non-answer. ``url`` is the probed URL, ``operation`` the call that failed.
+    """
+
+    def __init__(self, message: str, *, webservice: str, url: str, operation: str | None = None) -> None:
+        self.webservice = webservice
+        self.url = url
+        self.operation = operation
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_webservice_error, (str(self), self.webservice, self.url, self.operation))
+
+
+def _rebuild_webservice_error(
+    message: str, webservice: str, url: str, operation: str | None
+) -> WebServiceNotFoundError:
+    return WebServiceNotFoundError(message, webservice=webservice, url=url, operation=operation)
+
+
+class UnknownDynamicFieldError(RequestValidationError):
+    """A search names a dynamic field the server does not define (it would ignore the condition and
+    match every ticket, or sort nothing). ``name`` is the unknown name, ``known`` the defined ticket
+    fields, ``suggestion`` the closest of them; ``field`` is where the name was given
+    (``dynamic_fields[0].field_name``, ``sort_by[0]``)."""
+
+    def __init__(self, field: str, name: str, known: Iterable[str]) -> None:
+        self.name = name
+        self.known = tuple(sorted(known))
+        self.suggestion = _close_match(name, self.known)
+        """The defined name closest to ``name``, if one is close."""
+        listed = ", ".join(self.known) if self.known else "none"
+        hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
+        super().__init__(
+            field,
+            f"no dynamic field {name!r} on this server (ticket dynamic fields: {listed}){hint} "
+            "The server would ignore the condition and match every ticket.",
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.field, self.name, self.known))
+
+
+def _close_match(name: str, candidates: Iterable[str]) -> str | None:
+    import difflib
+
+    by_lower = {candidate.lower(): candidate for candidate in candidates}
+    found = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[found[0]] if found else None
+
+
+class IncompleteSearchError(OTOBOZnunyError):
+    """A search that asked for every match cannot be answered completely.
+
+    TicketSearch has a ``Limit`` but no offset, so more matches than one page are walked in windows
+    on the creation time. That needs the creation-time order and absolute ``created`` times:
+    ``argument`` names the search argument that prevents it (``sort_by`` or ``created``);
+    ``at_least`` is how many matches the first page held. The message says how to get everything.
+    """
+
+    def __init__(self, message: str, *, argument: str, at_least: int) -> None:
+        self.argument = argument
+        self.at_least = at_least
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_incomplete, (str(self), self.argument, self.at_least))
+
+
+def _rebuild_incomplete(message: str, argument: str, at_least: int) -> IncompleteSearchError:
+    return IncompleteSearchError(message, argument=argument, at_least=at_least)
 
 
 # One table: the part of the ErrorCode after the dot -> exception class.

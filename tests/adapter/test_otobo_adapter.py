@@ -227,7 +227,7 @@ async def test_a_dynamic_field_search_on_a_get_route_is_refused_before_sending(
         with pytest.raises(RequestValidationError) as caught:
             await adapter.find_tickets({"DynamicField_OrderID": {"Equals": "x"}})
     assert caught.value.field == "DynamicField_OrderID"
-    assert [r.url.path.rsplit("/", 1)[-1] for r in recorder.requests] == ["Session"]
+    assert recorder.requests == []  # refused before the session was even created
 
 
 async def test_known_dynamic_fields_guard_queries_and_data(password_env: str, otobo_emulator: Emulator) -> None:

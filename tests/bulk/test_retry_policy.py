@@ -204,6 +204,13 @@ def _dropped() -> httpx.RemoteProtocolError:
     return httpx.RemoteProtocolError("Server disconnected without sending a response.")
 
 
+def _web_service_answers() -> RawReply:
+    """What an existing web service answers to the client's probe (a request for no operation): the
+    recorded transport error of a request that matched no route."""
+    exchange = next(e for e in load_exchanges() if "Error while determine Operation" in e.response_body)
+    return RawReply(exchange.status, exchange.content_type, exchange.response_body.encode("utf-8"))
+
+
 NO_JITTER = POLICY.with_changes(jitter=0.0)
 OK_GET = _recorded_reply("TicketGet")
 OK_CREATE = _recorded_reply("TicketCreate")
@@ -229,7 +236,8 @@ OK_CREATE = _recorded_reply("TicketCreate")
         (_write_call, [httpx.ConnectError("refused"), OK_CREATE], [0.5], TicketReference),
         (_write_call, [httpx.PoolTimeout("pool"), OK_CREATE], [0.5], TicketReference),
         (_write_call, [_text(429, "2"), OK_CREATE], [2.0], TicketReference),
-        (_write_call, [_dropped()], [], OutcomeUnknownError),
+        # (a dropped write is followed by a probe of the web service: it exists here)
+        (_write_call, [_dropped(), _web_service_answers()], [], OutcomeUnknownError),
         (_write_call, [httpx.ReadTimeout("slow")], [], OutcomeUnknownError),
         (_write_call, [_text(500)], [], ResponseError),
     ],
@@ -251,7 +259,7 @@ def test_engine_re_sends_writes_after_an_ambiguous_failure_only_when_asked() -> 
 
 
 def test_outcome_unknown_says_what_happened_and_what_to_do() -> None:
-    _, error = _drive(_write_call(), [_dropped()], NO_JITTER)
+    _, error = _drive(_write_call(), [_dropped(), _web_service_answers()], NO_JITTER)
     assert isinstance(error, OutcomeUnknownError)
     assert error.operation == "TicketCreate"
     message = str(error)

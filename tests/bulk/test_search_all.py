@@ -67,9 +67,10 @@ async def test_the_search_criteria_still_apply(emulator: Emulator) -> None:
     client, _ = watched_async_client(emulator)
     async with client:
         ids = await client.search_all_ticket_ids(TicketSearch(queues=["Misc"]), page_limit=PAGE_LIMIT)
-        limited = await client.search_tickets(TicketSearch(queues=["Misc"]))
+        everything = await client.search_tickets(TicketSearch(queues=["Misc"]))
     assert ids == _oldest_first(emulator, "Misc")
-    assert len(ids) > len(limited)  # past the server's default limit of 500
+    assert len(ids) > 1000  # past the server's default limit of 500 and past one page of search_tickets
+    assert everything == ids[::-1]  # search_tickets walks the same windows, newest first without a sort
 
 
 async def test_an_absolute_created_filter_bounds_the_walk(emulator: Emulator) -> None:

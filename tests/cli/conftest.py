@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from hostile.test_tls import self_signed_server  # noqa: F401 - an HTTPS server fixture for the CLI tests
 from otobo_znuny import OTOBOZnunySyncClient
 from otobo_znuny.cli import app
 from otobo_znuny.cli import settings as cli_settings

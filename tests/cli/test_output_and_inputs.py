@@ -278,7 +278,7 @@ def test_error_lines_are_single_scrubbed_lines() -> None:
     )
     with pytest.raises(pydantic.ValidationError) as refused:
         TicketSearch(limit=0)
-    assert error_line(refused.value, []).startswith("error: invalid TicketSearch: limit: ")
+    assert error_line(refused.value, []) == "error: --limit 0: Input should be greater than or equal to 1"
     assert error_line(AccessDeniedError("TicketGet.AccessDenied", "no"), []) == (
         "error: AccessDeniedError: TicketGet.AccessDenied: no"
     )

@@ -131,12 +131,14 @@ def test_missing_base_url_is_a_usage_error(clean_env: dict[str, str | None]) -> 
     assert "OTOBO_ZNUNY_BASE_URL" in result.stderr
 
 
-def test_an_unknown_webservice_is_a_transport_error(cli: Cli) -> None:
-    # The live server closes the connection for an unknown web-service name; so does the emulator.
+def test_an_unknown_webservice_is_reported_with_its_name_and_url(cli: Cli) -> None:
+    # The live Znuny closes the connection for an unknown web-service name; so does the emulator.
     result = cli("--webservice", "NoSuchService", "--retries", "0", "ticket", "get", "1")
-    assert result.exit_code == ExitCode.TRANSPORT_ERROR
-    assert result.stderr.startswith("error: ")
+    assert result.exit_code == ExitCode.USAGE
     assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: TicketGet: no web service 'NoSuchService' at ")
+    assert "/otrs/nph-genericinterface.pl/Webservice/NoSuchService" in result.stderr
+    assert "Check --webservice (or OTOBO_ZNUNY_WEBSERVICE, or the profile's webservice key)" in result.stderr
 
 
 def test_rest_layout_flag_reaches_the_rest_webservice(cli: Cli, emulator: Emulator) -> None:
@@ -165,7 +167,9 @@ def test_insecure_warns_once_in_one_line(cli: Cli, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(base, "_insecure_warned", False)  # the library warns once per process
     result = cli("--insecure", "ticket", "search", "--limit", "1")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.startswith("warning: TLS certificate verification is disabled")
+    assert result.stderr.startswith("warning: --insecure: the TLS certificate is not verified")
+    assert "--ca-bundle FILE" in result.stderr
+    assert "verify=" not in result.stderr
     assert result.stderr.count("\n") == 1
 
 
@@ -183,11 +187,11 @@ def test_a_validation_error_is_one_line_without_pydantics_prefix() -> None:
 
     with pytest.raises(ValidationError) as caught:
         Model(name="x", size="big")  # type: ignore[arg-type]
-    assert runner.error_line(caught.value, []) == "error: invalid Model: name: is never good enough"
+    assert runner.error_line(caught.value, []) == "error: name 'x': is never good enough"
 
 
 def test_the_layout_choices_are_one_enum_with_the_keys_of_layouts() -> None:
-    from otobo_znuny.cli import root, settings, webservice_cmd
+    from otobo_znuny.cli import config_keys, connection_options, settings, webservice_cmd
 
     assert {choice.value for choice in settings.LayoutName} == set(settings.LAYOUTS)
-    assert root.LayoutName is webservice_cmd.LayoutName is settings.LayoutName
+    assert connection_options.LayoutName is webservice_cmd.LayoutName is settings.LayoutName is config_keys.LayoutName

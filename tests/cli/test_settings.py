@@ -95,7 +95,7 @@ def test_a_login_on_a_higher_level_replaces_the_profile_login(config_file: Path)
     assert settings.auth.customer_user_login == "carla"
     assert settings.auth.user_login is None
     both = ConnectionOptions(user="a", customer_user="b", password="pw1")
-    with pytest.raises(ConfigurationError, match="--user and --customer-user"):
+    with pytest.raises(ConfigurationError, match="--user and --customer-login"):
         resolve_settings(both, env_with(config_file))
 
 

@@ -81,19 +81,20 @@ def test_render_refuses_unknown_or_unrouted_operations() -> None:
 def test_setup_dry_run_prints_the_commands_with_the_password_masked() -> None:
     result = runner.invoke(
         app,
-        ["webservice", "setup", "--console", "docker exec otobo-web-1 bin/otobo.Console.pl", "--name", "API",
+        ["webservice", "setup", "--console", "docker exec -i otobo-web-1 bin/otobo.Console.pl", "--name", "API",
          "--agent", "api-bot", "--agent-password", "Bot-Secret-9", "--groups", "users:rw,support:ro", "--dry-run"],
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert "Bot-Secret-9" not in result.stdout + result.stderr
-    commands = [shlex.split(line[2:]) for line in result.stdout.splitlines() if line.startswith("$ ")]
-    prefix = ["docker", "exec", "otobo-web-1", "bin/otobo.Console.pl"]
-    assert commands[0][:6] == [*prefix, "Admin::WebService::Add", "--name"]
-    assert commands[0][6] == "API"
-    assert commands[1][:5] == [*prefix, "Admin::User::Add"]
+    commands = [shlex.split(line) for line in _script_commands(result.stdout)]
+    assert commands[0][-1] == "<<OTOBO_ZNUNY_YAML"  # the YAML follows as a here-document
+    commands[0] = commands[0][:-1]
+    prefix = ["docker", "exec", "-i", "otobo-web-1", "bin/otobo.Console.pl"]
+    assert commands[0] == [*prefix, "Admin::WebService::Add", "--name", "API", "--source-path", "/dev/stdin"]
+    assert commands[1][:6] == [*prefix, "Admin::User::Add"]
     assert commands[1][commands[1].index("--password") + 1] == "********"
     assert commands[1][commands[1].index("--user-name") + 1] == "api-bot"
-    assert commands[2][4:] == [
+    assert commands[2][5:] == [
         "Admin::Group::UserLink",
         "--user-name",
         "api-bot",
@@ -102,7 +103,7 @@ def test_setup_dry_run_prints_the_commands_with_the_password_masked() -> None:
         "--permission",
         "rw",
     ]
-    assert commands[3][4:] == [
+    assert commands[3][5:] == [
         "Admin::Group::UserLink",
         "--user-name",
         "api-bot",
@@ -112,6 +113,20 @@ def test_setup_dry_run_prints_the_commands_with_the_password_masked() -> None:
         "ro",
     ]
     assert len(commands) == 4
+
+
+def _script_commands(script: str) -> list[str]:
+    """The command lines of a --dry-run script (comments and here-document bodies left out)."""
+    commands, in_document = [], None
+    for line in script.splitlines():
+        if in_document is not None:
+            in_document = None if line == in_document else in_document
+            continue
+        if line and not line.startswith("#"):
+            commands.append(line)
+            if "<<'" in line:
+                in_document = line.rsplit("<<'", 1)[1].rstrip("'")
+    return commands
 
 
 FAKE_CONSOLE = """
@@ -154,8 +169,8 @@ def test_setup_runs_the_commands_through_the_prefix(tmp_path: Path) -> None:
     assert ClientConfig.from_webservice_yaml(EMULATOR_BASE_URL, installed_path).operation_url_map == (
         ClientConfig.generic_ticket(EMULATOR_BASE_URL).operation_url_map
     )
-    source = calls[0][calls[0].index("--source-path") + 1]
-    assert not Path(source).exists(), "the temporary YAML file is removed"
+    assert calls[0][calls[0].index("--source-path") + 1] == "/dev/stdin"  # no file on this host
+    assert "< (the web-service YAML)" in result.stdout.splitlines()[0]
 
 
 def test_setup_stops_at_the_first_failure(tmp_path: Path) -> None:

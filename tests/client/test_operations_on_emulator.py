@@ -419,16 +419,3 @@ async def test_get_session_right_after_login_creates_the_session(otobo_emulator:
         info = await client.get_session()
     assert info.user_login == "api-agent"
     assert otobo_emulator.counters.by_operation["SessionCreate"] == 1
-
-
-async def test_a_search_cut_at_the_server_default_limit_warns(caplog: pytest.LogCaptureFixture) -> None:
-    emulator = Emulator.with_tickets(520, seed="znuny_lab")  # plus its welcome ticket
-    async with make_async_client(emulator) as client:
-        with caplog.at_level("WARNING", logger="otobo_znuny"):
-            ids = await client.search_tickets(TicketSearch())
-        assert len(ids) == 500
-        assert "default limit" in caplog.text
-        caplog.clear()
-        with caplog.at_level("WARNING", logger="otobo_znuny"):
-            assert len(await client.search_tickets(TicketSearch(limit=600))) == 521
-        assert caplog.text == ""

@@ -42,6 +42,7 @@ from otobo_znuny import (
     SessionAuth,
     TicketOperation,
 )
+from otobo_znuny.client.base import DEFAULT_SEARCH_PAGE_SIZE
 from support.recording import Exchange, load_exchanges
 
 from . import recorded_requests as rr
@@ -123,9 +124,25 @@ class Replay:
         return recorded_reply(ticket_get_reply_for(ticket_id, self.server))
 
 
+def recorded_field_names(server: str) -> set[str]:
+    """The ticket dynamic fields of the recorded server, as its TicketGet with DynamicFields=1 lists them."""
+    for exchange in load_exchanges(server):
+        data = exchange.response_json()
+        if exchange.operation == "TicketGet" and isinstance(data, dict) and data.get("Ticket"):
+            fields = data["Ticket"][0].get("DynamicField")
+            if fields:
+                return {field["Name"] for field in fields}
+    raise AssertionError("the recording has no TicketGet with dynamic fields")
+
+
 def make_client(exchange: Exchange, replay: Replay, server: str = "znuny") -> OTOBOZnunyClient:
-    transport = httpx.AsyncClient(transport=httpx.MockTransport(replay))
-    client = OTOBOZnunyClient(config_for(exchange, server), transport)
+    # The server's dynamic fields are given, so the client sends exactly the recorded search and
+    # learns nothing first (learning them is tested in test_dynamic_field_names).
+    client = OTOBOZnunyClient(
+        config_for(exchange, server),
+        httpx.AsyncClient(transport=httpx.MockTransport(replay)),
+        known_dynamic_fields=recorded_field_names(server),
+    )
     sent = (exchange.request_json() if exchange.method != "GET" else dict(exchange.query)) or {}
     if not isinstance(sent, dict) or not set(sent) & set(rr.CREDENTIALS):
         return client  # the request had no credentials: the client is not logged in
@@ -215,7 +232,11 @@ def check_request(exchange: Exchange, request: httpx.Request) -> None:
         assert request.url.path.endswith("/Ticket/" + ",".join(str(i) for i in rr.ticket_ids(exchange)))
         return
     assert request.url.path == exchange.path.split("?", 1)[0]
-    assert normalised(sent_params(request)) == normalised(rr.request_params(exchange))
+    expected = rr.request_params(exchange)
+    if exchange.operation == "TicketSearch" and "Limit" not in expected:
+        # a search for every match asks for a page of known size, so a full page is recognised
+        expected["Limit"] = str(DEFAULT_SEARCH_PAGE_SIZE) if request.method == "GET" else DEFAULT_SEARCH_PAGE_SIZE
+    assert normalised(sent_params(request)) == normalised(expected)
     assert sent_credentials(request) == recorded_credentials(exchange)
     if request.method != "GET":
         assert request.headers["Content-Type"].startswith("application/json")

@@ -69,6 +69,8 @@ def scenario() -> Generator[Step, Any, None]:
         {},
     )
     yield ("get_ticket", (created.id,), {"attachments": True})
+    yield ("get_ticket_by_number", (created.number,), {"articles": False})
+    yield ("get_dynamic_field_names", (), {"refresh": True})
     yield (
         "search_tickets",
         (TicketSearch(dynamic_fields=[DynamicFieldFilter(field_name="OrderID", equals="PARITY-1")]),),
@@ -159,6 +161,7 @@ def test_scenario_covers_every_method() -> None:
 def _collect_steps() -> list[Step]:
     class Fake:
         id = 1
+        number = "2025030310000017"
 
     steps, previous = scenario(), None
     collected: list[Step] = []

@@ -7,7 +7,8 @@ One client and one session are created on first use and reused until ``aclose()`
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -15,11 +16,20 @@ import httpx
 from otobo_znuny.adapter.base import SystemConfig, TicketSystemAdapter
 from otobo_znuny.adapter.config import OTOBOAdapterConfig
 from otobo_znuny.adapter.data import data_to_create, data_to_update
-from otobo_znuny.adapter.query import query_to_search
+from otobo_znuny.adapter.errors import InvalidQueryError
+from otobo_znuny.adapter.query import dynamic_field_key, query_to_search
 from otobo_znuny.adapter.shapes import TicketDict, ticket_to_dict
 from otobo_znuny.adapter.values import Checker
 from otobo_znuny.client.async_client import OTOBOZnunyClient
-from otobo_znuny.errors import AccessDeniedError, RequestValidationError, TicketNotFoundError, UnexpectedReplyError
+from otobo_znuny.errors import (
+    AccessDeniedError,
+    IncompleteSearchError,
+    RequestValidationError,
+    TicketNotFoundError,
+    UnexpectedReplyError,
+    UnknownDynamicFieldError,
+)
+from otobo_znuny.models.search import TicketSearch
 
 __all__ = ["OTOBOAdapter", "OTOBOZnunyAdapter", "ZnunyAdapter"]
 
@@ -40,16 +50,35 @@ class OTOBOAdapter(TicketSystemAdapter):
     fields (see ``otobo_znuny.adapter.data``), tickets come back as ``TicketDict``.
 
     Args:
-        config: a ``SystemConfig`` whose ``params`` are ``OTOBOAdapterConfig`` fields.
+        config: a ``SystemConfig`` whose ``params`` are ``OTOBOAdapterConfig`` fields (what a
+            dependency-injection container or ``create_adapter`` passes), or an ``OTOBOAdapterConfig``.
         transport: an httpx transport for the HTTP client (tests plug in the emulator here).
 
     Raises:
         AdapterConfigurationError: ``config.params`` are incomplete or invalid.
+        TypeError: ``config`` is neither of the two.
     """
 
-    def __init__(self, config: SystemConfig, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self, config: SystemConfig | OTOBOAdapterConfig, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        if isinstance(config, OTOBOAdapterConfig):
+            settings = config
+            config = SystemConfig(
+                id=settings.server_address,
+                provider_key=settings.flavor.value,
+                params=settings.model_dump(mode="json", exclude_defaults=True),
+            )
+        elif isinstance(config, SystemConfig):
+            settings = OTOBOAdapterConfig.from_system_config(config)
+        else:
+            raise TypeError(
+                f"OTOBOAdapter takes a SystemConfig(id=..., provider_key='otobo', params={{...}}) or an "
+                f"OTOBOAdapterConfig(server_address=..., username=..., password_env_var=...), "
+                f"not {type(config).__name__}"
+            )
         super().__init__(config)
-        self.settings = OTOBOAdapterConfig.from_system_config(config)
+        self.settings = settings
         self._transport = transport
         self._client: OTOBOZnunyClient | None = None
 
@@ -74,6 +103,7 @@ class OTOBOAdapter(TicketSystemAdapter):
                 settings.max_retries,
                 timeout=settings.http_timeout(),
                 verify=settings.tls_verify(),
+                known_dynamic_fields=settings.known_dynamic_fields,
             )
             client.login(settings.auth(), use_session=settings.use_session)
             self._client = client
@@ -88,16 +118,35 @@ class OTOBOAdapter(TicketSystemAdapter):
     # ---- TicketSystemAdapter -------------------------------------------------------------------
 
     async def find_tickets(self, query: Mapping[str, Any]) -> list[TicketDict]:
-        """The tickets matching ``query`` (at most ``Limit``; the server's default is 500).
+        """Every ticket matching ``query``, or at most ``Limit`` when the query sets it.
 
         Tickets that disappear or become unreadable between the search and the fetch are left out.
 
         Raises:
-            InvalidQueryError: the query was refused before anything was sent.
+            InvalidQueryError: the query was refused before anything was sent (also: it names a
+                dynamic field the server does not define), or more than one page matches and its
+                ``SortBy`` or relative time cannot be paged (the message says what to change).
         """
         search = query_to_search(query, known_dynamic_fields=self.settings.known_dynamic_fields)
-        tickets = await self.client.search_and_get(search, on_error="skip")
+        async with self._query_errors(query):
+            tickets = await self.client.search_and_get(search, on_error="skip")
         return [ticket_to_dict(ticket) for ticket in tickets]
+
+    @asynccontextmanager
+    async def _query_errors(self, query: Mapping[str, Any]) -> AsyncIterator[None]:
+        """The client's search errors in the words of the query dict (its keys)."""
+        try:
+            yield
+        except UnknownDynamicFieldError as error:
+            raise InvalidQueryError(dynamic_field_key(query, error.name), error.problem) from None
+        except IncompleteSearchError as error:
+            key = "SortBy" if error.argument == "sort_by" else "TicketCreateTime...Minutes"
+            raise InvalidQueryError(
+                key,
+                f"at least {error.at_least} tickets match, more than one TicketSearch returns; every match can be "
+                "fetched only in creation-time order with absolute ...Date times: leave SortBy out (or use "
+                "Age/Created), use TicketCreateTimeNewerDate/OlderDate instead of ...Minutes, or set Limit",
+            ) from None
 
     async def find_first_ticket(self, query: Mapping[str, Any]) -> TicketDict | None:
         """The first ticket in the server's order (``SortBy``/``OrderBy``; default ``Age``, ``Down``),
@@ -106,8 +155,9 @@ class OTOBOAdapter(TicketSystemAdapter):
         Raises:
             InvalidQueryError: the query was refused before anything was sent.
         """
-        search = query_to_search(query, known_dynamic_fields=self.settings.known_dynamic_fields)
-        ids = await self.client.search_tickets(search.model_copy(update={"limit": 1}))
+        search: TicketSearch = query_to_search(query, known_dynamic_fields=self.settings.known_dynamic_fields)
+        async with self._query_errors(query):
+            ids = await self.client.search_tickets(search.model_copy(update={"limit": 1}))
         if not ids:
             return None
         return await self._get(ids[0])

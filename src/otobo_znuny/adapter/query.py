@@ -25,7 +25,7 @@ from otobo_znuny.models.base import IdName
 from otobo_znuny.models.search import SortOrder, StateType, TicketSearch, TimeFilter
 from otobo_znuny.wire import mapping as wire
 
-__all__ = ["QUERY_KEYS", "UNSUPPORTED_QUERY_KEYS", "query_to_search"]
+__all__ = ["QUERY_KEYS", "UNSUPPORTED_QUERY_KEYS", "dynamic_field_key", "query_to_search"]
 
 _check = Checker(InvalidQueryError)
 
@@ -297,3 +297,18 @@ class _SearchBuilder:
             _check.fail("ContentSearch", "needs at least one MIMEBase_* parameter")
         if self.values.get("use_sub_queues") and "queues" not in sources:
             _check.fail("UseSubQueues", "needs Queues or QueueIDs")
+
+
+def dynamic_field_key(query: Mapping[str, Any], name: str) -> str:
+    """The key of ``query`` that names the dynamic field ``name`` (for error messages): the legacy
+    ``DynamicField_<name>`` key, ``DynamicField[i].Name`` of the list form, or ``SortBy``."""
+    if f"DynamicField_{name}" in query:
+        return f"DynamicField_{name}"
+    items = query.get("DynamicField")
+    if isinstance(items, Mapping) and items.get("Name") == name:
+        return "DynamicField.Name"
+    if isinstance(items, (list, tuple)):
+        for index, item in enumerate(items):
+            if isinstance(item, Mapping) and item.get("Name") == name:
+                return f"DynamicField[{index}].Name"
+    return "SortBy"

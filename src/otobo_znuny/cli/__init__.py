@@ -23,8 +23,10 @@ _CLI_PACKAGES = frozenset({"typer", "click", "rich"})
 
 
 def _load_app() -> typer.Typer:
-    import rich  # noqa: F401 - imported lazily by the printers; check for it up front
+    from importlib.util import find_spec
 
+    if find_spec("rich") is None:  # the printers import it when they need it; check it is there up front
+        raise ModuleNotFoundError("No module named 'rich'", name="rich")
     from otobo_znuny.cli.root import app
 
     return app

@@ -2,43 +2,78 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from otobo_znuny.cli.config_keys import FlavorName
 from otobo_znuny.cli.runner import reporting_errors
-from otobo_znuny.config import ServerFlavor
-from otobo_znuny.errors import ConfigurationError, OTOBOZnunyError, RequestValidationError
 
-__all__ = ["emulator_app"]
+__all__ = ["emulator_app", "port_problem"]
 
 emulator_app = typer.Typer(help="Run the embedded OTOBO/Znuny emulator (for trying things out and tests).")
 
 
+def _db_file(value: Optional[Path]) -> Optional[Path]:
+    """``--db FILE``: its directory must exist (the file is created on first use)."""
+    if value is None:
+        return None
+    if value.is_dir():
+        raise typer.BadParameter(f"{value} is a directory; give a file name such as {value / 'state.sqlite3'}")
+    directory = value.expanduser().resolve().parent
+    if not directory.is_dir():
+        raise typer.BadParameter(f"the directory {directory} does not exist (create it first)")
+    return value
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the emulator could not listen on ``host:port`` (in use, not allowed, no such address), or None."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is already in use (another emulator or server?); choose another --port"
+            if exc.errno == errno.EACCES:
+                return f"port {port} needs more privileges on this system; choose a port above 1023"
+            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
 @emulator_app.command("serve")
 def serve_command(
-    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8080,
-    seed: Annotated[str, typer.Option("--seed", help="Seed data: demo, lab (znuny_lab) or empty.")] = "demo",
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="PORT", min=1, max=65535, help="TCP port.")] = 8080,
+    seed: Annotated[
+        str, typer.Option("--seed", metavar="NAME", help="Seed data: demo, lab (znuny_lab) or empty.")
+    ] = "demo",
     db: Annotated[
-        Optional[Path], typer.Option("--db", metavar="FILE", help="SQLite file to keep the data between runs.")
+        Optional[Path],
+        typer.Option("--db", metavar="FILE", callback=_db_file, help="SQLite file to keep the data between runs."),
     ] = None,
     flavor: Annotated[
-        ServerFlavor, typer.Option("--flavor", help="The server to answer like: znuny (Znuny 7) or otobo (OTOBO 11).")
-    ] = ServerFlavor.ZNUNY,
+        FlavorName, typer.Option("--flavor", help="The server to answer like: znuny (Znuny 7) or otobo (OTOBO 11).")
+    ] = FlavorName.ZNUNY,
 ) -> None:
     """Serve the emulator until Ctrl-C (web services GenericTicket and GenericTicketConnectorREST)."""
     from otobo_znuny import emulator
     from otobo_znuny.emulator.flavors import get_flavor
     from otobo_znuny.emulator.persistence import StateFileError
     from otobo_znuny.emulator.seeds import SEEDS
+    from otobo_znuny.errors import ConfigurationError, OTOBOZnunyError, RequestValidationError
     from otobo_znuny.testing import EMULATOR_PASSWORD, EMULATOR_USER
 
     with reporting_errors([]):
         if seed not in SEEDS:
             raise RequestValidationError("--seed", f"unknown seed {seed!r} (seeds: {', '.join(SEEDS)})")
+        problem = port_problem(host, port)
+        if problem is not None:
+            raise typer.BadParameter(problem, param_hint="--port")
         chosen = get_flavor(flavor.value)
         base_url = f"http://{host}:{port}{chosen.default_script}"
         sys.stderr.write(

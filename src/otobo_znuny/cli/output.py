@@ -6,7 +6,11 @@ arguments were given: ``ticket get`` and ``ticket history`` always print a list,
 ``update`` and ``note`` one object, ``ticket search`` a list of IDs (of tickets with ``--fetch``).
 
 ``--fields id,number,queue.name,dynamic_fields.OrderID`` picks columns: dotted paths reach into
-objects; JSON then has exactly those keys (as written).
+objects and are checked against the model (``queue.nosuch`` is refused, never printed as null);
+JSON then has exactly those keys (as written). Dynamic-field names are checked against the fields
+the server listed for the printed tickets (:func:`check_dynamic_field_columns`).
+
+The table view of tickets shows their articles below the ticket table (:func:`print_articles`).
 """
 
 from __future__ import annotations
@@ -14,15 +18,14 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import types
+import typing
 from collections.abc import Sequence
 from enum import Enum
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-from pydantic_core import to_jsonable_python
-
-from otobo_znuny._yaml_import import import_yaml
-from otobo_znuny.errors import RequestValidationError
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = [
     "HISTORY_COLUMNS",
@@ -32,16 +35,18 @@ __all__ = [
     "JsonLinesWriter",
     "OutputFormat",
     "cell_text",
+    "check_dynamic_field_columns",
     "choose_format",
     "lookup",
     "parse_fields",
+    "print_articles",
     "print_result",
     "project",
     "to_jsonable",
 ]
 
 TICKET_COLUMNS = ("id", "number", "title", "queue", "state", "priority", "owner", "customer_user", "created_at")
-HISTORY_COLUMNS = ("created_at", "history_type", "name", "article_id", "created_by")
+HISTORY_COLUMNS = ("created_at", "history_type", "text", "article_id", "created_by")
 REFERENCE_COLUMNS = ("ticket_id", "ticket_number", "article_ids")
 
 
@@ -70,6 +75,8 @@ def _is_tty(stream: IO[str]) -> bool:
 
 
 def _plain(value: Any) -> Any:
+    from pydantic import BaseModel
+
     if isinstance(value, BaseModel):
         return value.model_dump(mode="python")
     if isinstance(value, (list, tuple)):
@@ -81,29 +88,100 @@ def to_jsonable(value: Any) -> Any:
     """Models, datetimes, enums and bytes as JSON values (ISO 8601 times, base64 bytes)."""
     # Models are dumped to Python first: dumped as JSON directly, pydantic would encode bytes as
     # UTF-8 text, which fails for binary attachments.
+    from pydantic_core import to_jsonable_python
+
     return to_jsonable_python(_plain(value), bytes_mode="base64")
 
 
-def parse_fields(text: str | None, model: type[BaseModel] | None) -> list[str] | None:
-    """``"id,number,queue.name"`` -> ``["id", "number", "queue.name"]``; checks the first part of each path.
+def parse_fields(text: str | None, model: type[BaseModel] | None, *, extra: Sequence[str] = ()) -> list[str] | None:
+    """``"id,number,queue.name"`` -> ``["id", "number", "queue.name"]``; checks every part of each path
+    against ``model`` (nested models, dicts such as ``dynamic_fields``, lists, plain values).
 
     Raises:
-        RequestValidationError: an empty list or a field the model does not have (named in the message).
+        RequestValidationError: an empty list, or a path the model does not have (named in the message).
+        ``extra`` names columns a command adds to the model's fields.
     """
+    from otobo_znuny.errors import RequestValidationError
+
     if text is None:
         return None
     fields = [part.strip() for part in text.split(",") if part.strip()]
     if not fields:
         raise RequestValidationError("--fields", "give at least one field name")
     if model is not None:
-        known = set(model.model_fields)
         for name in fields:
-            head = name.split(".", 1)[0]
-            if head not in known:
-                raise RequestValidationError(
-                    "--fields", f"unknown field {head!r}; fields are: {', '.join(sorted(known))}"
-                )
+            if name in extra:
+                continue
+            problem = _path_problem(model, name)
+            if problem is not None:
+                raise RequestValidationError("--fields", problem)
     return fields
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The type under ``Optional[...]`` and ``Annotated[...]``; a union of several types stays a union."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+            if len(members) != 1:
+                return annotation
+            annotation = members[0]
+        else:
+            return annotation
+
+
+def _path_problem(model: Any, path: str) -> str | None:
+    """Why ``path`` is not a field path of ``model``, or None when it is."""
+    from pydantic import BaseModel
+
+    parts = path.split(".")
+    current: Any = model
+    for index, part in enumerate(parts):
+        where = ".".join(parts[:index])
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            known = sorted(current.model_fields)
+            if part not in current.model_fields:
+                inside = f" of {where}" if where else ""
+                return f"unknown field {'.'.join(parts[: index + 1])!r}; the fields{inside} are: {', '.join(known)}"
+            current = _unwrap(current.model_fields[part].annotation)
+            continue
+        origin = typing.get_origin(current) or current
+        if origin is dict:
+            if index == len(parts) - 1:
+                return None
+            current = _unwrap(typing.get_args(current)[1]) if typing.get_args(current) else Any
+            if current is Any:
+                return None  # free-form values (extra): nothing to check
+            continue
+        if origin in (list, tuple):
+            return f"{where} is a list; --fields can name it whole ({where}), not a part of its items"
+        return f"{where} is a single value; it has no field {part!r}"
+    return None
+
+
+def check_dynamic_field_columns(fields: Sequence[str] | None, listed: Sequence[str] | None) -> None:
+    """Refuse ``dynamic_fields.<Name>`` columns naming no field of ``listed`` (the names the server
+    lists for a ticket, empty fields included); ``listed=None`` means no ticket to check against.
+
+    Raises:
+        RequestValidationError: an unknown dynamic-field name (with the known names).
+    """
+    from otobo_znuny.errors import RequestValidationError
+
+    if not fields or listed is None:
+        return
+    for name in fields:
+        head, _, rest = name.partition(".")
+        if head == "dynamic_fields" and rest:
+            field = rest.split(".", 1)[0]
+            if field not in listed:
+                known = ", ".join(sorted(listed)) or "none"
+                raise RequestValidationError(
+                    "--fields", f"{name}: no dynamic field {field!r} on this server (ticket dynamic fields: {known})"
+                )
 
 
 def lookup(record: Any, path: str) -> Any:
@@ -184,6 +262,8 @@ def print_result(
         return
     data = [project(item, fields) for item in data] if isinstance(data, list) else project(data, fields)
     if chosen is OutputFormat.YAML:
+        from otobo_znuny._yaml_import import import_yaml
+
         yaml = import_yaml("-o yaml", extra="cli")
         target.write(yaml.safe_dump(data, sort_keys=True, allow_unicode=True, default_flow_style=False))
     else:
@@ -213,3 +293,53 @@ class CsvRowWriter:
     def write(self, item: Any) -> None:
         record = to_jsonable(item)
         self._writer.writerow([cell_text(lookup(record, name)) for name in self._fields])
+
+
+def _size(value: Any) -> str:
+    if not isinstance(value, int):
+        return "? bytes"
+    if value < 1024:
+        return f"{value} bytes"
+    return f"{value / 1024:.1f} KiB" if value < 1024 * 1024 else f"{value / 1024 / 1024:.1f} MiB"
+
+
+def print_articles(tickets: Sequence[Any], stream: IO[str] | None = None) -> None:
+    """The articles of each ticket as readable text: a header line (number, time, sender, channel,
+    visibility), From/To/Cc/Subject, the body, and the attachments by name and size."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.rule import Rule
+
+    target = stream if stream is not None else sys.stdout
+    console = Console(file=target, highlight=False, width=None if _is_tty(target) else 100)
+    for ticket in to_jsonable(list(tickets)):
+        articles = ticket.get("articles") or []
+        if not articles:
+            continue
+        console.print(
+            Rule(escape(f"Ticket {ticket.get('number')} (ID {ticket.get('id')}): {ticket.get('title') or ''}"))
+        )
+        for index, article in enumerate(articles, start=1):
+            visibility = "visible to the customer" if article.get("is_visible_for_customer") else "internal"
+            parts = [
+                f"Article {index}/{len(articles)}",
+                f"ID {article.get('id')}",
+                str(article.get("created_at") or "").replace("T", " "),
+                article.get("sender_type") or "",
+                article.get("communication_channel") or "",
+                visibility,
+            ]
+            console.print(escape(" · ".join(part for part in parts if part)), style="bold")
+            for label, key in (("From", "from_addr"), ("To", "to"), ("Cc", "cc"), ("Subject", "subject")):
+                if article.get(key):
+                    console.print(f"{label}: {escape(str(article[key]))}")
+            console.print()
+            console.print(escape((article.get("body") or "").rstrip()) or "(no text)")
+            for attachment in article.get("attachments") or []:
+                console.print(
+                    escape(
+                        f"[attachment] {attachment.get('filename')} "
+                        f"({_size(attachment.get('size'))}, {attachment.get('content_type')})"
+                    )
+                )
+            console.print()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from otobo_znuny.client.base import ProgressCallback
+if TYPE_CHECKING:
+    from otobo_znuny.client.base import ProgressCallback
 
 __all__ = ["progress_bar"]
 

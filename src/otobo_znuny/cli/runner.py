@@ -2,32 +2,32 @@
 line on stderr plus an exit code. This is the only place where exceptions become exit codes.
 
 Secrets (password, SessionIDs) are scrubbed from every message, and no traceback is printed: a
-traceback could show a password in an exception message.
+traceback could show a password in an exception message. The library is imported when a command
+runs, not when the command line starts.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
 import sys
-import warnings
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import pydantic
 import typer
 
-from otobo_znuny.cli.exit_codes import ExitCode, exit_code_for
-from otobo_znuny.cli.settings import ConnectionOptions, ConnectionSettings, emulator_http_client, resolve_settings
-from otobo_znuny.client.async_client import OTOBOZnunyClient
-from otobo_znuny.errors import scrub, validation_message
+from otobo_znuny.cli.config_keys import ConnectionOptions
+
+if TYPE_CHECKING:
+    from otobo_znuny.cli.settings import ConnectionSettings
+    from otobo_znuny.client.async_client import OTOBOZnunyClient
 
 __all__ = [
     "ClientCommand",
     "client_command",
     "connection_options",
+    "emulator_http_client",
     "error_line",
     "hidden_prompt",
     "reporting_errors",
@@ -35,19 +35,28 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-ClientAction = Callable[[OTOBOZnunyClient], Awaitable[T]]
+ClientAction = Callable[["OTOBOZnunyClient"], Awaitable[T]]
+
+INSECURE_WARNING = (
+    "warning: --insecure: the TLS certificate is not verified, so the password and the session can be "
+    "intercepted; use --ca-bundle FILE for a private CA instead"
+)
 
 
 def error_line(error: BaseException, secrets: list[str]) -> str:
-    """One line naming the cause, with every secret replaced by ``***``."""
-    if isinstance(error, pydantic.ValidationError):
-        detail = f"invalid {error.title}: {validation_message(error)}"
-    elif isinstance(error, KeyboardInterrupt):
+    """One line naming the cause in the command line's words, with every secret replaced by ``***``."""
+    from otobo_znuny.cli.exit_codes import ExitCode, exit_code_for
+    from otobo_znuny.cli.messages import describe
+    from otobo_znuny.errors import scrub
+
+    if isinstance(error, KeyboardInterrupt):
         detail = "interrupted"
     elif exit_code_for(error) is ExitCode.INTERNAL_ERROR:
         detail = f"unexpected {type(error).__name__}: {error} (this is a bug in otobo-znuny; please report it)"
+    elif isinstance(error, OSError):
+        detail = f"{error.strerror or error}" + (f": {error.filename}" if error.filename else "")
     else:
-        detail = f"{type(error).__name__}: {error}"
+        detail = describe(error)
     return "error: " + " ".join(scrub(detail, secrets).split())
 
 
@@ -59,13 +68,15 @@ def reporting_errors(secrets: list[str]) -> Iterator[None]:
     """
     try:
         yield
-    except (typer.Exit, typer.Abort):
+    except (typer.Exit, typer.Abort, typer.BadParameter):
         raise
     except BrokenPipeError:
         # The reader of stdout went away (``| head``): stop quietly, like other Unix tools.
         _silence_stdout()
-        raise typer.Exit(int(ExitCode.FAILURE)) from None
+        raise typer.Exit(1) from None
     except (Exception, KeyboardInterrupt) as error:
+        from otobo_znuny.cli.exit_codes import exit_code_for
+
         sys.stderr.write(error_line(error, secrets) + "\n")
         raise typer.Exit(int(exit_code_for(error))) from None
 
@@ -91,20 +102,36 @@ def hidden_prompt(label: str) -> str:
 
 
 def connection_options(ctx: typer.Context) -> ConnectionOptions:
-    """The connection flags the root command stored on the context."""
+    """The connection flags the root command (and the command itself) stored on the context."""
     options = ctx.find_root().obj
     return options if isinstance(options, ConnectionOptions) else ConnectionOptions()
 
 
-async def _run(settings: ConnectionSettings, action: ClientAction[T], secrets: list[str]) -> T:
+def emulator_http_client(settings: ConnectionSettings) -> object:
+    """An httpx client wired to the in-process emulator, or ``None`` (tests replace this function)."""
+    from otobo_znuny.cli.settings import emulator_http_client as make
+
+    return make(settings)
+
+
+async def _run(settings: ConnectionSettings, action: ClientAction[T], secrets: list[str], check_df: bool) -> T:
     # One-shot commands send the password with each request instead of creating a session that
     # would linger on the server; a given SessionID (--session-id) is used as is.
+    import warnings
+
+    from otobo_znuny.client.async_client import OTOBOZnunyClient
+
     http = emulator_http_client(settings)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        base = OTOBOZnunyClient(settings.config, http, verify=settings.verify)
-    for warning in caught:  # e.g. --insecure: one plain line instead of a source excerpt
-        sys.stderr.write(f"warning: {warning.message}\n")
+    if settings.verify is False:
+        sys.stderr.write(INSECURE_WARNING + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the library's own TLS warning speaks Python (verify=False)
+        base = OTOBOZnunyClient(
+            settings.config,
+            http,  # type: ignore[arg-type]
+            verify=settings.verify,
+            check_dynamic_fields=check_df,
+        )
     async with base:
         client = base if settings.retries is None else base.with_options(max_retries=settings.retries)
         client.login(settings.auth, use_session=False)
@@ -121,6 +148,8 @@ class ClientCommand:
     def __init__(self, options: ConnectionOptions, secrets: list[str]) -> None:
         self.options = options
         self.secrets = secrets
+        self.check_dynamic_fields = True
+        """False for --no-df-check: send dynamic-field names the server may not define."""
 
     def run(self, action: ClientAction[T]) -> T:
         """Resolve the connection settings (asking for a missing password on a terminal) and run
@@ -130,10 +159,16 @@ class ClientCommand:
             ConfigurationError: incomplete or invalid connection settings.
             OTOBOZnunyError: whatever the library raises for the action.
         """
+        import asyncio
+
+        from otobo_znuny.cli.logs import logging_to_stderr
+        from otobo_znuny.cli.settings import resolve_settings
+
         prompt = hidden_prompt if stdin_is_interactive() else None
         settings = resolve_settings(self.options, prompt=prompt)
         self.secrets.extend(settings.secrets)
-        return asyncio.run(_run(settings, action, self.secrets))
+        with logging_to_stderr(self.options.verbosity, self.secrets):
+            return asyncio.run(_run(settings, action, self.secrets, self.check_dynamic_fields))
 
 
 @contextmanager

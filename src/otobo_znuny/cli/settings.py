@@ -2,24 +2,8 @@
 
 Profiles are tables of a TOML file, ``config.toml`` in the user's config directory
 (``~/.config/otobo-znuny/config.toml`` on Linux, via platformdirs) or the file named by
-``OTOBO_ZNUNY_CONFIG``::
-
-    default_profile = "prod"          # used when neither --profile nor OTOBO_ZNUNY_PROFILE is given
-
-    [profiles.prod]
-    base_url = "https://helpdesk.example/otrs/nph-genericinterface.pl"
-    webservice = "GenericTicket"
-    layout = "post"                   # post: every operation POST /<Operation>; rest: REST routes
-    flavor = "znuny"                  # znuny or otobo
-    user = "api-agent"                # or: customer_user = "customer-1"
-    timezone = "Europe/Berlin"        # the server's OTRSTimeZone / OTOBOTimeZone
-    insecure = false                  # true turns TLS certificate verification off
-    # password = "..."                # possible; prefer OTOBO_ZNUNY_PASSWORD or the hidden prompt
-
-Environment variables: ``OTOBO_ZNUNY_BASE_URL``, ``OTOBO_ZNUNY_WEBSERVICE``, ``OTOBO_ZNUNY_USER``,
-``OTOBO_ZNUNY_CUSTOMER_USER``, ``OTOBO_ZNUNY_PASSWORD``, ``OTOBO_ZNUNY_SESSION_ID``,
-``OTOBO_ZNUNY_LAYOUT``, ``OTOBO_ZNUNY_FLAVOR``, ``OTOBO_ZNUNY_TIMEZONE``, ``OTOBO_ZNUNY_INSECURE``,
-``OTOBO_ZNUNY_PROFILE`` and ``OTOBO_ZNUNY_CONFIG``.
+``OTOBO_ZNUNY_CONFIG``. :data:`~otobo_znuny.cli.config_keys.SETTINGS` lists every key with its flag
+and environment variable; ``otobo-znuny --help`` and the README show the same reference.
 
 The embedded emulator instead of a server: ``OTOBO_ZNUNY_EMULATOR_SEED=demo`` makes every command
 talk to an in-process emulator with that seed, answering like the chosen ``--flavor`` (base URL,
@@ -33,7 +17,6 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +24,16 @@ import httpx
 import pydantic
 
 from otobo_znuny.auth import BasicAuth, SessionAuth
+from otobo_znuny.cli.config_keys import (
+    BOOLEAN_KEYS,
+    CONFIG_ENV,
+    EMULATOR_SEED_ENV,
+    ENV_NAMES,
+    PROFILE_ENV,
+    PROFILE_KEYS,
+    ConnectionOptions,
+    LayoutName,
+)
 from otobo_znuny.config import ClientConfig, ServerFlavor
 from otobo_znuny.errors import ConfigurationError, validation_message
 
@@ -63,57 +56,10 @@ __all__ = [
     "resolve_settings",
 ]
 
-CONFIG_ENV = "OTOBO_ZNUNY_CONFIG"
-PROFILE_ENV = "OTOBO_ZNUNY_PROFILE"
-EMULATOR_SEED_ENV = "OTOBO_ZNUNY_EMULATOR_SEED"
-ENV_NAMES = {
-    "base_url": "OTOBO_ZNUNY_BASE_URL",
-    "webservice": "OTOBO_ZNUNY_WEBSERVICE",
-    "user": "OTOBO_ZNUNY_USER",
-    "customer_user": "OTOBO_ZNUNY_CUSTOMER_USER",
-    "password": "OTOBO_ZNUNY_PASSWORD",
-    "session_id": "OTOBO_ZNUNY_SESSION_ID",
-    "layout": "OTOBO_ZNUNY_LAYOUT",
-    "flavor": "OTOBO_ZNUNY_FLAVOR",
-    "timezone": "OTOBO_ZNUNY_TIMEZONE",
-    "insecure": "OTOBO_ZNUNY_INSECURE",
-}
-PROFILE_KEYS = frozenset(ENV_NAMES) - {"session_id"}
-
-
-class LayoutName(str, Enum):
-    """The ``--layout`` choices: the keys of ``LAYOUTS``."""
-
-    POST = "post"
-    REST = "rest"
-
-
 LAYOUTS = {LayoutName.POST.value: ClientConfig.generic_ticket, LayoutName.REST.value: ClientConfig.rest_connector}
 """``post``: the GenericTicket layout (every operation POST /<Operation>); ``rest``: GenericTicketConnectorREST."""
 
 PromptFunction = Callable[[str], str]
-
-
-@dataclass(frozen=True)
-class ConnectionOptions:
-    """The connection flags as given on the command line; ``None`` means "not given"."""
-
-    base_url: str | None = None
-    webservice: str | None = None
-    user: str | None = None
-    customer_user: str | None = None
-    password: str | None = field(default=None, repr=False)
-    session_id: str | None = field(default=None, repr=False)
-    profile: str | None = None
-    layout: str | None = None
-    flavor: str | None = None
-    insecure: bool = False
-    retries: int | None = None
-
-    @property
-    def secrets(self) -> list[str]:
-        """Secret values given as flags (never to be printed)."""
-        return [value for value in (self.password, self.session_id) if value]
 
 
 @dataclass(frozen=True)
@@ -122,7 +68,8 @@ class ConnectionSettings:
 
     config: ClientConfig
     auth: BasicAuth | SessionAuth = field(repr=False)
-    verify: bool = True
+    verify: bool | str = True
+    """True, False (--insecure) or the path of a CA bundle (--ca-bundle)."""
     emulator_seed: str | None = None
     retries: int | None = None
     """Retries of safe failures; ``None`` = the library's default."""
@@ -226,7 +173,7 @@ def load_profile(name: str | None, path: Path) -> tuple[str | None, dict[str, An
         where = f"{path} [profiles.{chosen}] {key}"
         if key not in PROFILE_KEYS:
             raise ConfigurationError(f"{where}: unknown key (known keys: {', '.join(sorted(PROFILE_KEYS))})")
-        expected = bool if key == "insecure" else str
+        expected = bool if key in BOOLEAN_KEYS else str
         if not isinstance(value, expected):
             raise ConfigurationError(f"{where}: must be a {expected.__name__}")
     return str(chosen), values
@@ -234,8 +181,9 @@ def load_profile(name: str | None, path: Path) -> tuple[str | None, dict[str, An
 
 def _env_values(environ: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {key: environ.get(name) for key, name in ENV_NAMES.items()}
-    insecure = environ.get(ENV_NAMES["insecure"])
-    values["insecure"] = None if not insecure else insecure.strip().lower() in ("1", "true", "yes", "on")
+    for key in BOOLEAN_KEYS:
+        raw = environ.get(ENV_NAMES[key])
+        values[key] = None if not raw else raw.strip().lower() in ("1", "true", "yes", "on")
     return values
 
 
@@ -285,7 +233,7 @@ def _build_auth(levels: _Levels, prompt: PromptFunction | None) -> BasicAuth | S
     chosen = levels.first_level_with("session_id", "user", "customer_user")
     if chosen is None:
         raise ConfigurationError(
-            f"no login: give --user (agent) or --customer-user, set {ENV_NAMES['user']}, or choose a profile"
+            f"no login: give --user (agent) or --customer-login, set {ENV_NAMES['user']}, or choose a profile"
         )
     values, describe = chosen
     if "session_id" in values:
@@ -339,21 +287,44 @@ def resolve_settings(
         "layout": options.layout,
         "flavor": options.flavor,
         "insecure": options.insecure or None,
+        "ca_bundle": options.ca_bundle,
     }
-    levels.add(flags, lambda key: "--" + key.replace("_", "-"))
+    levels.add(flags, lambda key: _FLAG_NAMES.get(key, "--" + key.replace("_", "-")))
     levels.add(_env_values(env), lambda key: ENV_NAMES[key])
     levels.add(profile, lambda key: f"profile {profile_name!r} key {key}")
     seed = env.get(EMULATOR_SEED_ENV) or None
     if seed is not None:
         levels.add(_emulator_defaults(seed, levels.pick("flavor")), lambda key: f"emulator default {key}")
-    insecure = levels.pick("insecure")
     return ConnectionSettings(
         config=_build_config(levels),
         auth=_build_auth(levels, prompt),
-        verify=not (insecure is not None and insecure.value),
+        verify=_verify(levels),
         emulator_seed=seed,
         retries=options.retries,
     )
+
+
+_FLAG_NAMES = {"customer_user": "--customer-login"}
+
+
+def _verify(levels: _Levels) -> bool | str:
+    """True, False (insecure) or the CA bundle's path.
+
+    Raises:
+        ConfigurationError: both insecure and a CA bundle, or a CA bundle that is not a file.
+    """
+    insecure = levels.pick("insecure")
+    bundle = levels.pick("ca_bundle")
+    if insecure is not None and insecure.value and bundle is not None:
+        raise ConfigurationError(
+            f"{insecure.source} and {bundle.source}: give --ca-bundle (verify with that CA) or --insecure, not both"
+        )
+    if bundle is not None:
+        path = Path(str(bundle.value)).expanduser()
+        if not path.is_file():
+            raise ConfigurationError(f"{bundle.source}: the CA bundle {str(path)!r} is not a file")
+        return str(path)
+    return not (insecure is not None and insecure.value)
 
 
 def load_emulator(seed: str, flavor: str = "znuny") -> Emulator:

@@ -1,56 +1,40 @@
-"""``otobo-znuny ticket ...``: each command builds library models from its options and calls one
-client method; printing is left to ``output``."""
+"""``otobo-znuny ticket ...``: each command builds library models from its options and calls the client;
+printing is left to ``output``. The library is imported inside the commands (fast start-up)."""
 
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import IO, Annotated, Any, Optional
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from otobo_znuny.cli.inputs import (
-    SearchOptions,
-    build_search,
-    dynamic_field_values,
-    id_or_name,
-    load_attachments,
-    parse_duration,
-    parse_moment,
-    read_body,
-)
 from otobo_znuny.cli.output import (
     HISTORY_COLUMNS,
     REFERENCE_COLUMNS,
     TICKET_COLUMNS,
-    CsvRowWriter,
-    JsonLinesWriter,
     OutputFormat,
-    parse_fields,
-    print_result,
+    choose_format,
 )
 from otobo_znuny.cli.progress import progress_bar
 from otobo_znuny.cli.runner import client_command
-from otobo_znuny.client.async_client import OTOBOZnunyClient
-from otobo_znuny.errors import BatchFetchError, RequestValidationError
-from otobo_znuny.models import (
-    Article,
-    HistoryEntry,
-    Ticket,
-    TicketCreate,
-    TicketReference,
-    TicketSearch,
-    TicketUpdate,
-)
+
+if TYPE_CHECKING:
+    from otobo_znuny.client.async_client import OTOBOZnunyClient
+    from otobo_znuny.models import Attachment, Ticket, TicketSearch
 
 __all__ = ["ticket_app"]
 
-ticket_app = typer.Typer(help="Read, search, create and change tickets.", no_args_is_help=True)
+ticket_app = typer.Typer(
+    help="Read, search, create and change tickets.",
+    epilog="Connection options (--base-url, --webservice, --user, --password, --ca-bundle, --debug, ...) "
+    "may come before or after the command; see otobo-znuny --help.",
+    no_args_is_help=True,
+)
 
 # ---- options shared by several commands ------------------------------------------------------------
 
@@ -60,7 +44,11 @@ OutputOption = Annotated[
 ]
 FieldsOption = Annotated[
     Optional[str],
-    typer.Option("--fields", help="Comma-separated fields to show, e.g. id,number,queue.name,dynamic_fields.OrderID."),
+    typer.Option(
+        "--fields",
+        metavar="A,B.C",
+        help="Comma-separated fields to show, e.g. id,number,queue.name,dynamic_fields.OrderID (checked).",
+    ),
 ]
 DynamicFieldOption = Annotated[
     Optional[list[str]],
@@ -69,101 +57,145 @@ DynamicFieldOption = Annotated[
 AttachOption = Annotated[
     Optional[list[Path]], typer.Option("--attach", metavar="PATH", help="Attach a file (repeatable).")
 ]
-BodyOption = Annotated[Optional[str], typer.Option("--body", help="Article text.")]
+BodyOption = Annotated[Optional[str], typer.Option("--body", metavar="TEXT", help="Article text.")]
 BodyFileOption = Annotated[
     Optional[Path], typer.Option("--body-file", metavar="PATH", help="Read the article text from a file ('-': stdin).")
 ]
 ContentTypeOption = Annotated[
-    Optional[str], typer.Option("--content-type", help="Article content type (default text/plain; charset=utf-8).")
+    Optional[str],
+    typer.Option("--content-type", metavar="TYPE", help="Article content type (default text/plain; charset=utf-8)."),
 ]
 BatchSizeOption = Annotated[
-    Optional[int], typer.Option("--batch-size", min=1, help="Tickets per TicketGet request (default 50).")
+    Optional[int], typer.Option("--batch-size", metavar="N", min=1, help="Tickets per TicketGet request (default 50).")
 ]
-TicketIdArgument = Annotated[int, typer.Argument(min=1, help="Ticket ID.")]
+TicketIdArgument = Annotated[int, typer.Argument(min=1, metavar="ID", help="Ticket ID.")]
 
-QueueOption = Annotated[Optional[list[str]], typer.Option("--queue", help="Queue name or ID (repeatable).")]
-SubQueuesOption = Annotated[bool, typer.Option("--sub-queues", help="Include sub-queues of --queue.")]
-StateOption = Annotated[Optional[list[str]], typer.Option("--state", help="State name or ID (repeatable).")]
+
+def _flag(*names: str, help: str) -> Any:
+    """A flag without a value (no ``<bool>`` metavar in the help)."""
+    return typer.Option(*names, metavar="", help=help)
+
+
+def _texts(*names: str, metavar: str, help: str) -> Any:
+    return typer.Option(*names, metavar=metavar, help=help)
+
+
+QueueOption = Annotated[Optional[list[str]], _texts("--queue", metavar="QUEUE", help="Queue name or ID (repeatable).")]
+SubQueuesOption = Annotated[bool, _flag("--sub-queues", help="Include sub-queues of --queue.")]
+StateOption = Annotated[Optional[list[str]], _texts("--state", metavar="STATE", help="State name or ID (repeatable).")]
 StateTypeOption = Annotated[
     Optional[list[str]],
-    typer.Option("--state-type", help="new, open, closed, 'pending reminder', 'pending auto', ... (repeatable)."),
+    _texts(
+        "--state-type",
+        metavar="TYPE",
+        help="new, open, closed, 'pending reminder', 'pending auto', ... (repeatable).",
+    ),
 ]
-PriorityOption = Annotated[Optional[list[str]], typer.Option("--priority", help="Priority name or ID (repeatable).")]
-TypeOption = Annotated[Optional[list[str]], typer.Option("--type", help="Ticket type name or ID (repeatable).")]
-OwnerIdOption = Annotated[Optional[list[int]], typer.Option("--owner-id", help="Owner's user ID (repeatable).")]
+PriorityOption = Annotated[
+    Optional[list[str]], _texts("--priority", metavar="PRIORITY", help="Priority name or ID (repeatable).")
+]
+TypeOption = Annotated[
+    Optional[list[str]], _texts("--type", metavar="TYPE", help="Ticket type name or ID (repeatable).")
+]
+OwnerIdOption = Annotated[
+    Optional[list[int]], typer.Option("--owner-id", metavar="ID", help="Owner's user ID (repeatable).")
+]
 CustomerUserOption = Annotated[
-    Optional[list[str]], typer.Option("--customer-user", help="Customer user login; * is a wildcard (repeatable).")
+    Optional[list[str]],
+    _texts("--customer-user", metavar="LOGIN", help="Customer user login; * is a wildcard (repeatable)."),
 ]
 CustomerIdOption = Annotated[
-    Optional[list[str]], typer.Option("--customer-id", help="Customer ID; * is a wildcard (repeatable).")
+    Optional[list[str]], _texts("--customer-id", metavar="ID", help="Customer ID; * is a wildcard (repeatable).")
 ]
-TitleOption = Annotated[Optional[list[str]], typer.Option("--title", help="Title; * is a wildcard (repeatable).")]
+TitleOption = Annotated[
+    Optional[list[str]], _texts("--title", metavar="TEXT", help="Title; * is a wildcard (repeatable).")
+]
 NumberOption = Annotated[
-    Optional[list[str]], typer.Option("--number", help="Ticket number; * is a wildcard (repeatable).")
+    Optional[list[str]], _texts("--number", metavar="NUMBER", help="Ticket number; * is a wildcard (repeatable).")
 ]
-BodyTextOption = Annotated[Optional[str], typer.Option("--body", help="Text contained in an article body.")]
+BodyTextOption = Annotated[
+    Optional[str], typer.Option("--body", metavar="TEXT", help="Text contained in an article body.")
+]
 SearchDfOption = Annotated[
     Optional[list[str]],
-    typer.Option("--df", metavar="NAME=VALUE", help="Dynamic field equals VALUE (with *: matches the pattern)."),
+    typer.Option(
+        "--df",
+        metavar="NAME=VALUE",
+        help="Dynamic field equals VALUE (with *: matches the pattern); unknown names are refused.",
+    ),
+]
+NoDfCheckOption = Annotated[
+    bool,
+    _flag(
+        "--no-df-check",
+        help="Send --df/--sort names unchecked (the server ignores an unknown name and matches every ticket).",
+    ),
 ]
 CreatedAfterOption = Annotated[
-    Optional[str], typer.Option("--created-after", help="ISO 8601 time, or an age such as 7d (= within 7 days).")
+    Optional[str],
+    typer.Option("--created-after", metavar="TIME", help="ISO 8601 time, or an age such as 7d (= within 7 days)."),
 ]
 CreatedBeforeOption = Annotated[
-    Optional[str], typer.Option("--created-before", help="ISO 8601 time, or an age such as 30d (= older than).")
+    Optional[str],
+    typer.Option("--created-before", metavar="TIME", help="ISO 8601 time, or an age such as 30d (= older than)."),
 ]
 SortOption = Annotated[
-    Optional[str], typer.Option("--sort", help="Created, Changed, Age, Priority, ... or DynamicField_<Name>.")
+    Optional[str],
+    typer.Option("--sort", metavar="FIELD", help="Created, Changed, Age, Priority, ... or DynamicField_<Name>."),
 ]
-OrderOption = Annotated[Optional[str], typer.Option("--order", help="up or down (needs --sort).")]
+OrderOption = Annotated[Optional[str], typer.Option("--order", metavar="up|down", help="up or down (needs --sort).")]
 LimitOption = Annotated[
-    Optional[int], typer.Option("--limit", min=1, help="At most this many tickets (server default 500).")
+    Optional[int],
+    typer.Option("--limit", metavar="N", min=1, help="At most N tickets (default: every match, however many)."),
 ]
 
 
-def _search_from_options(
-    *,
-    queue: list[str] | None,
-    sub_queues: bool,
-    state: list[str] | None,
-    state_type: list[str] | None,
-    priority: list[str] | None,
-    ticket_type: list[str] | None,
-    owner_id: list[int] | None,
-    customer_user: list[str] | None,
-    customer_id: list[str] | None,
-    title: list[str] | None,
-    number: list[str] | None,
-    body: str | None,
-    df: list[str] | None,
-    created_after: str | None,
-    created_before: str | None,
-    sort: str | None,
-    order: str | None,
-    limit: int | None,
-) -> TicketSearch:
+def _search_from_options(**values: Any) -> TicketSearch:
+    from otobo_znuny.cli.inputs import SearchOptions, build_search
+
     return build_search(
         SearchOptions(
-            queues=queue or (),
-            sub_queues=sub_queues,
-            states=state or (),
-            state_types=state_type or (),
-            priorities=priority or (),
-            types=ticket_type or (),
-            owner_ids=owner_id or (),
-            customer_users=customer_user or (),
-            customer_ids=customer_id or (),
-            titles=title or (),
-            numbers=number or (),
-            body=body,
-            dynamic_fields=df or (),
-            created_after=created_after,
-            created_before=created_before,
-            sort=sort,
-            order=order,
-            limit=limit,
+            queues=values["queue"] or (),
+            sub_queues=values["sub_queues"],
+            states=values["state"] or (),
+            state_types=values["state_type"] or (),
+            priorities=values["priority"] or (),
+            types=values["ticket_type"] or (),
+            owner_ids=values["owner_id"] or (),
+            customer_users=values["customer_user"] or (),
+            customer_ids=values["customer_id"] or (),
+            titles=values["title"] or (),
+            numbers=values["number"] or (),
+            body=values["body"],
+            dynamic_fields=values["df"] or (),
+            created_after=values["created_after"],
+            created_before=values["created_before"],
+            sort=values["sort"],
+            order=values["order"],
+            limit=values["limit"],
         )
     )
+
+
+def _listed_dynamic_fields(tickets: list[Ticket]) -> list[str] | None:
+    """The dynamic-field names the server listed (every defined field, empty ones too), if any ticket."""
+    return list(tickets[0].dynamic_fields) if tickets else None
+
+
+def _print_tickets(tickets: list[Ticket], output: OutputFormat | None, columns: list[str] | None) -> None:
+    """Print tickets; a table is followed by the articles as readable text."""
+    from otobo_znuny.cli.output import check_dynamic_field_columns, print_articles, print_result
+
+    check_dynamic_field_columns(columns, _listed_dynamic_fields(tickets))
+    print_result(tickets, output, fields=columns, columns=TICKET_COLUMNS)
+    if choose_format(output) is OutputFormat.TABLE and columns is None:
+        print_articles(tickets)
+
+
+def _attachment_lines(attachments: list[Attachment]) -> list[str]:
+    from otobo_znuny.cli.output import cell_text
+
+    return [f"attached: {item.filename} ({cell_text(item.size)} bytes, {item.content_type})" for item in attachments]
 
 
 # ---- commands -----------------------------------------------------------------------------------
@@ -172,29 +204,53 @@ def _search_from_options(
 @ticket_app.command("get")
 def get_command(
     ctx: typer.Context,
-    ticket_ids: Annotated[list[int], typer.Argument(min=1, help="Ticket IDs.", show_default=False)],
+    ticket_ids: Annotated[
+        Optional[list[int]], typer.Argument(min=1, metavar="[ID]...", help="Ticket IDs.", show_default=False)
+    ] = None,
+    numbers: Annotated[
+        Optional[list[str]],
+        typer.Option("--number", metavar="NUMBER", help="A ticket number, e.g. from an e-mail subject (repeatable)."),
+    ] = None,
     articles: Annotated[bool, typer.Option("--articles/--no-articles", help="Include articles.")] = True,
-    attachments: Annotated[bool, typer.Option("--attachments", help="Include attachments (base64 in JSON).")] = False,
+    attachments: Annotated[
+        bool, _flag("--attachments", help="Include attachments (base64 in JSON; see also ticket attachments).")
+    ] = False,
     batch_size: BatchSizeOption = None,
     output: OutputOption = None,
     fields: FieldsOption = None,
 ) -> None:
-    """Fetch tickets by ID (always printed as a list). Unreadable IDs are reported; the rest is printed."""
+    """Fetch tickets by ID or --number (always printed as a list). Unreadable IDs are reported; the rest
+    is printed. The table view shows the articles below the tickets."""
+    from otobo_znuny.cli.output import parse_fields
+    from otobo_znuny.errors import AccessDeniedError, BatchFetchError, RequestValidationError
+    from otobo_znuny.models import Ticket
+
     with client_command(ctx) as command:
         columns = parse_fields(fields, Ticket)
+        if not ticket_ids and not numbers:
+            raise RequestValidationError("ticket get", "give ticket IDs, or ticket numbers with --number")
+        ids = list(ticket_ids or [])
 
         async def fetch(client: OTOBOZnunyClient) -> list[Ticket]:
+            options: dict[str, Any] = {"articles": articles, "attachments": attachments}
+            by_number = [await client.get_ticket_by_number(number, **options) for number in numbers or []]
+            if not ids:
+                return by_number
             with progress_bar("Fetching tickets") as progress:
-                return await client.get_tickets(
-                    ticket_ids, batch_size=batch_size, progress=progress, articles=articles, attachments=attachments
-                )
+                return [
+                    *await client.get_tickets(ids, batch_size=batch_size, progress=progress, **options),
+                    *by_number,
+                ]
 
         try:
             tickets = command.run(fetch)
         except BatchFetchError as error:
-            print_result(error.tickets, output, fields=columns, columns=TICKET_COLUMNS)
+            _print_tickets(error.tickets, output, columns)
+            long_ids = [i for i, e in error.failed.items() if isinstance(e, AccessDeniedError) and len(str(i)) >= 10]
+            if long_ids:
+                sys.stderr.write(f"hint: {long_ids[0]} looks like a ticket number: ticket get --number {long_ids[0]}\n")
             raise
-        print_result(tickets, output, fields=columns, columns=TICKET_COLUMNS)
+        _print_tickets(tickets, output, columns)
 
 
 @ticket_app.command("search")
@@ -213,41 +269,32 @@ def search_command(
     number: NumberOption = None,
     body: BodyTextOption = None,
     df: SearchDfOption = None,
+    no_df_check: NoDfCheckOption = False,
     created_after: CreatedAfterOption = None,
     created_before: CreatedBeforeOption = None,
     sort: SortOption = None,
     order: OrderOption = None,
     limit: LimitOption = None,
-    fetch: Annotated[bool, typer.Option("--fetch", help="Fetch the tickets instead of printing IDs.")] = False,
-    articles: Annotated[bool, typer.Option("--articles", help="With --fetch: include articles.")] = False,
+    fetch: Annotated[bool, _flag("--fetch", help="Fetch the tickets instead of printing IDs.")] = False,
+    articles: Annotated[bool, _flag("--articles", help="With --fetch: include articles.")] = False,
     output: OutputOption = None,
     fields: FieldsOption = None,
 ) -> None:
-    """Search tickets; prints the matching IDs, or the tickets with --fetch. Criteria are ANDed."""
+    """Search tickets; prints the IDs of every match (or the tickets with --fetch). Criteria are ANDed.
+
+    Without --limit every match is returned, past the server's limit of 500 per search (walked in
+    windows on the creation time, newest first unless --sort says otherwise).
+    """
+    from otobo_znuny.cli.output import parse_fields, print_result
+    from otobo_znuny.errors import RequestValidationError
+    from otobo_znuny.models import Ticket
+
     with client_command(ctx) as command:
+        command.check_dynamic_fields = not no_df_check
         if fields is not None and not fetch:
             raise RequestValidationError("--fields", "only with --fetch (without it the result is a list of IDs)")
         columns = parse_fields(fields, Ticket)
-        search = _search_from_options(
-            queue=queue,
-            sub_queues=sub_queues,
-            state=state,
-            state_type=state_type,
-            priority=priority,
-            ticket_type=ticket_type,
-            owner_id=owner_id,
-            customer_user=customer_user,
-            customer_id=customer_id,
-            title=title,
-            number=number,
-            body=body,
-            df=df,
-            created_after=created_after,
-            created_before=created_before,
-            sort=sort,
-            order=order,
-            limit=limit,
-        )
+        search = _search_from_options(**locals())
 
         if not fetch:
             ids = command.run(lambda client: client.search_tickets(search))
@@ -259,20 +306,26 @@ def search_command(
                 return await client.search_and_get(search, progress=progress, articles=articles)
 
         tickets = command.run(search_and_fetch)
-        print_result(tickets, output, fields=columns, columns=TICKET_COLUMNS)
+        _print_tickets(tickets, output, columns)
 
 
 @ticket_app.command("create")
 def create_command(
     ctx: typer.Context,
-    title: Annotated[str, typer.Option("--title", help="Ticket title.")],
-    queue: Annotated[str, typer.Option("--queue", help="Queue name or ID.")],
-    customer_user: Annotated[str, typer.Option("--customer-user", help="Customer user login or e-mail address.")],
-    state: Annotated[Optional[str], typer.Option("--state", help="State (default: new).")] = None,
-    priority: Annotated[Optional[str], typer.Option("--priority", help="Priority (default: 3 normal).")] = None,
-    ticket_type: Annotated[Optional[str], typer.Option("--type", help="Ticket type.")] = None,
-    customer_id: Annotated[Optional[str], typer.Option("--customer-id", help="Customer ID.")] = None,
-    subject: Annotated[Optional[str], typer.Option("--subject", help="Article subject (default: the title).")] = None,
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="Ticket title.")],
+    queue: Annotated[str, typer.Option("--queue", metavar="QUEUE", help="Queue name or ID.")],
+    customer_user: Annotated[
+        str, typer.Option("--customer-user", metavar="LOGIN", help="Customer user login or e-mail address.")
+    ],
+    state: Annotated[Optional[str], typer.Option("--state", metavar="STATE", help="State (default: new).")] = None,
+    priority: Annotated[
+        Optional[str], typer.Option("--priority", metavar="PRIORITY", help="Priority (default: 3 normal).")
+    ] = None,
+    ticket_type: Annotated[Optional[str], typer.Option("--type", metavar="TYPE", help="Ticket type.")] = None,
+    customer_id: Annotated[Optional[str], typer.Option("--customer-id", metavar="ID", help="Customer ID.")] = None,
+    subject: Annotated[
+        Optional[str], typer.Option("--subject", metavar="TEXT", help="Article subject (default: the title).")
+    ] = None,
     body: BodyOption = None,
     body_file: BodyFileOption = None,
     content_type: ContentTypeOption = None,
@@ -281,13 +334,17 @@ def create_command(
     output: OutputOption = None,
     fields: FieldsOption = None,
 ) -> None:
-    """Create a ticket with a first article; prints the created ticket (one object)."""
+    """Create a ticket with a first article; prints the created ticket (one object). Each attached file
+    is listed on stderr as the server stored it."""
+    from otobo_znuny.cli.inputs import dynamic_field_values, id_or_name, load_attachments, read_body
+    from otobo_znuny.cli.output import parse_fields, print_result
+    from otobo_znuny.models import Article, Ticket, TicketCreate
+
     with client_command(ctx) as command:
         columns = parse_fields(fields, Ticket)
         text = read_body(body, body_file, required=True)
-        article = Article(
-            subject=subject or title, body=text, content_type=content_type, attachments=load_attachments(attach or [])
-        )
+        files = load_attachments(attach or [])
+        article = Article(subject=subject or title, body=text, content_type=content_type, attachments=files)
         values: dict[str, Any] = {
             "title": title,
             "queue": id_or_name(queue),
@@ -300,31 +357,64 @@ def create_command(
         if customer_id is not None:
             values["customer_id"] = customer_id
         ticket = TicketCreate.model_validate(values)
-        created = command.run(lambda client: client.create_ticket(ticket))
+
+        async def create(client: OTOBOZnunyClient) -> tuple[Ticket, list[str]]:
+            created = await client.create_ticket(ticket)
+            if not files:
+                return created, []
+            return created, await _stored_attachments(client, created.id, None, files)
+
+        created, lines = command.run(create)
+        for line in lines:
+            sys.stderr.write(line + "\n")
         print_result(created, output, fields=columns, columns=TICKET_COLUMNS)
+
+
+async def _stored_attachments(
+    client: OTOBOZnunyClient, ticket_id: int, article_id: int | None, sent: list[Attachment]
+) -> list[str]:
+    """``attached: ...`` lines for the attachments the server stored on the article (the first one when
+    ``article_id`` is None); the sent files, marked, when they cannot be read back."""
+    from otobo_znuny.errors import OTOBOZnunyError
+
+    try:
+        stored = await client.get_ticket(ticket_id, attachments=True, attachment_contents=False)
+    except OTOBOZnunyError as error:
+        return [*_attachment_lines(sent), f"(not read back: {error})"]
+    chosen = next((a for a in stored.articles if article_id is None or a.id == article_id), None)
+    return _attachment_lines(chosen.attachments if chosen is not None else [])
 
 
 @ticket_app.command("update")
 def update_command(
     ctx: typer.Context,
     ticket_id: TicketIdArgument,
-    state: Annotated[Optional[str], typer.Option("--state", help="New state.")] = None,
-    priority: Annotated[Optional[str], typer.Option("--priority", help="New priority.")] = None,
-    queue: Annotated[Optional[str], typer.Option("--queue", help="Move to this queue.")] = None,
-    owner: Annotated[Optional[str], typer.Option("--owner", help="New owner (login or user ID).")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="New title.")] = None,
-    ticket_type: Annotated[Optional[str], typer.Option("--type", help="New ticket type.")] = None,
+    state: Annotated[Optional[str], typer.Option("--state", metavar="STATE", help="New state.")] = None,
+    priority: Annotated[Optional[str], typer.Option("--priority", metavar="PRIORITY", help="New priority.")] = None,
+    queue: Annotated[Optional[str], typer.Option("--queue", metavar="QUEUE", help="Move to this queue.")] = None,
+    owner: Annotated[
+        Optional[str], typer.Option("--owner", metavar="LOGIN", help="New owner (login or user ID).")
+    ] = None,
+    title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="New title.")] = None,
+    ticket_type: Annotated[Optional[str], typer.Option("--type", metavar="TYPE", help="New ticket type.")] = None,
     df: DynamicFieldOption = None,
     pending_in: Annotated[
-        Optional[str], typer.Option("--pending-in", help="Pending time from now, e.g. 2h or 3d (pending states).")
+        Optional[str],
+        typer.Option("--pending-in", metavar="DURATION", help="Pending time from now, e.g. 2h or 3d (pending states)."),
     ] = None,
     pending_until: Annotated[
-        Optional[str], typer.Option("--pending-until", help="Pending time as ISO 8601, e.g. 2025-03-01T09:00.")
+        Optional[str],
+        typer.Option("--pending-until", metavar="TIME", help="Pending time as ISO 8601, e.g. 2025-03-01T09:00."),
     ] = None,
     output: OutputOption = None,
     fields: FieldsOption = None,
 ) -> None:
     """Change a ticket; only the given options change. Prints the updated ticket (one object)."""
+    from otobo_znuny.cli.inputs import dynamic_field_values, id_or_name, parse_duration, parse_moment
+    from otobo_znuny.cli.output import parse_fields, print_result
+    from otobo_znuny.errors import RequestValidationError
+    from otobo_znuny.models import Ticket, TicketUpdate
+
     with client_command(ctx) as command:
         columns = parse_fields(fields, Ticket)
         changes: dict[str, Any] = {
@@ -364,30 +454,44 @@ def note_command(
     ticket_id: TicketIdArgument,
     body: BodyOption = None,
     body_file: BodyFileOption = None,
-    subject: Annotated[str, typer.Option("--subject", help="Article subject.")] = "Note",
-    public: Annotated[bool, typer.Option("--public", help="Visible to the customer (default: internal).")] = False,
-    time_unit: Annotated[Optional[float], typer.Option("--time-unit", min=0, help="Time spent (accounted).")] = None,
+    subject: Annotated[str, typer.Option("--subject", metavar="TEXT", help="Article subject.")] = "Note",
+    public: Annotated[bool, _flag("--public", help="Visible to the customer (default: internal).")] = False,
+    time_unit: Annotated[
+        Optional[float], typer.Option("--time-unit", metavar="UNITS", min=0, help="Time spent (accounted).")
+    ] = None,
     content_type: ContentTypeOption = None,
     attach: AttachOption = None,
     output: OutputOption = None,
     fields: FieldsOption = None,
 ) -> None:
-    """Add a note (an article) to a ticket; prints the ticket reference with the new article ID."""
+    """Add a note (an article) to a ticket; prints the ticket reference with the new article ID. Each
+    attached file is listed on stderr as the server stored it."""
+    from otobo_znuny.cli.inputs import load_attachments, read_body
+    from otobo_znuny.cli.output import parse_fields, print_result
+    from otobo_znuny.models import TicketReference
+
     with client_command(ctx) as command:
         columns = parse_fields(fields, TicketReference)
         text = read_body(body, body_file, required=True)
-        attachments = load_attachments(attach or [])
-        reference = command.run(
-            lambda client: client.add_note(
+        files = load_attachments(attach or [])
+
+        async def note(client: OTOBOZnunyClient) -> tuple[TicketReference, list[str]]:
+            reference = await client.add_note(
                 ticket_id,
                 text,
                 subject=subject,
                 internal=not public,
                 content_type=content_type,
                 time_unit=time_unit,
-                attachments=attachments,
+                attachments=files,
             )
-        )
+            if not files or not reference.article_ids:
+                return reference, []
+            return reference, await _stored_attachments(client, ticket_id, reference.article_ids[0], files)
+
+        reference, lines = command.run(note)
+        for line in lines:
+            sys.stderr.write(line + "\n")
         print_result(reference, output, fields=columns, columns=REFERENCE_COLUMNS)
 
 
@@ -398,11 +502,69 @@ def history_command(
     output: OutputOption = None,
     fields: FieldsOption = None,
 ) -> None:
-    """Show a ticket's history, oldest first (always a list)."""
+    """Show a ticket's history, oldest first (always a list); ``text`` is the entry as the agent
+    interface words it (``name`` keeps the server's raw %%-separated values)."""
+    from otobo_znuny.cli.output import parse_fields, print_result
+    from otobo_znuny.models import HistoryEntry
+
     with client_command(ctx) as command:
-        columns = parse_fields(fields, HistoryEntry)
+        columns = parse_fields(fields, HistoryEntry, extra=("text",))
         entries = command.run(lambda client: client.get_ticket_history(ticket_id))
-        print_result(entries, output, fields=columns, columns=HISTORY_COLUMNS)
+        rows = [{**entry.model_dump(mode="json"), "text": entry.text} for entry in entries]
+        print_result(rows, output, fields=columns, columns=HISTORY_COLUMNS)
+
+
+@ticket_app.command("attachments")
+def attachments_command(
+    ctx: typer.Context,
+    ticket_id: TicketIdArgument,
+    article: Annotated[
+        Optional[int], typer.Option("--article", metavar="ID", min=1, help="Only this article's attachments.")
+    ] = None,
+    save: Annotated[
+        Optional[Path],
+        typer.Option("--save", metavar="DIR", help="Save the files into DIR (names made safe, never outside DIR)."),
+    ] = None,
+    force: Annotated[bool, _flag("--force", help="With --save: replace files that exist in DIR.")] = False,
+    output: OutputOption = None,
+) -> None:
+    """List a ticket's attachments (article, file name, size, type), or save them with --save DIR."""
+    from otobo_znuny.cli.attachments import check_directory, save_attachments
+    from otobo_znuny.cli.output import print_result
+    from otobo_znuny.errors import RequestValidationError
+
+    with client_command(ctx) as command:
+        if save is not None:
+            check_directory(save, "--save")
+        ticket = command.run(
+            lambda client: client.get_ticket(ticket_id, attachments=True, attachment_contents=save is not None)
+        )
+        chosen = [a for a in ticket.articles if article is None or a.id == article]
+        if article is not None and not chosen:
+            known = ", ".join(str(a.id) for a in ticket.articles) or "none"
+            raise RequestValidationError(
+                "--article", f"ticket {ticket_id} has no article {article} (articles: {known})"
+            )
+        rows = [
+            {
+                "article_id": item.id,
+                "filename": attachment.filename,
+                "size": attachment.size,
+                "content_type": attachment.content_type,
+                "disposition": attachment.disposition,
+            }
+            for item in chosen
+            for attachment in item.attachments
+        ]
+        if save is not None:
+            saved = save_attachments([(a.id, att) for a in chosen for att in a.attachments], save, force=force)
+            for row, path in zip(rows, saved, strict=True):
+                row["saved_to"] = str(path)
+                sys.stderr.write(f"saved {path} ({row['size']} bytes)\n")
+        if not rows:
+            sys.stderr.write(f"ticket {ticket_id} has no attachments\n")
+        columns = ("article_id", "filename", "size", "content_type", *(("saved_to",) if save is not None else ()))
+        print_result(rows, output, columns=columns)
 
 
 class ExportFormat(str, Enum):
@@ -412,21 +574,56 @@ class ExportFormat(str, Enum):
     CSV = "csv"
 
 
-@contextmanager
-def _export_target(out: Path | None) -> Iterator[IO[str]]:
-    """stdout, or a temporary file beside ``out`` that replaces it only when the export succeeded."""
-    if out is None:
-        yield sys.stdout
-        return
-    directory = out.resolve().parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=directory, text=True)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _writable_file(value: Optional[Path]) -> Optional[Path]:
+    """``--out FILE``: its directory must exist and be writable (checked before anything is sent)."""
+    if value is None:
+        return None
+    if value.is_dir():
+        raise typer.BadParameter(f"{value} is a directory; give a file name")
+    directory = value.expanduser().resolve().parent
+    if not directory.is_dir():
+        raise typer.BadParameter(f"the directory {directory} does not exist (create it first)")
+    if not os.access(directory, os.W_OK):
+        raise typer.BadParameter(f"the directory {directory} is not writable")
+    return value
+
+
+class ExportTarget:
+    """stdout, or a temporary file beside ``out`` that replaces ``out`` only when the export succeeded
+    and found tickets (or ``force``): an empty result never replaces a good earlier export."""
+
+    def __init__(self, out: Path | None, *, force: bool) -> None:
+        self.out = out
+        self.force = force
+        self._temporary: str | None = None
+        self._stream: IO[str] | None = None
+
+    def __enter__(self) -> IO[str]:
+        if self.out is None:
+            return sys.stdout
+        handle, self._temporary = tempfile.mkstemp(prefix=f".{self.out.name}.", dir=self.out.resolve().parent)
+        self._stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        return self._stream
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._stream is not None:
+            self._stream.close()
+        if exc_type is not None and self._temporary is not None:
+            Path(self._temporary).unlink(missing_ok=True)
+
+    def finish(self, count: int) -> str:
+        """Put the export in place (or keep the old file); the line to report on stderr."""
+        if self.out is None or self._temporary is None:
+            return f"exported {count} ticket(s)" if count else "0 tickets matched"
+        if count == 0 and self.out.exists() and not self.force:
+            Path(self._temporary).unlink(missing_ok=True)
+            return f"0 tickets matched; kept the existing {self.out} (give --force to replace it with an empty export)"
+        os.replace(self._temporary, self.out)
+        if count == 0:
+            return f"0 tickets matched; wrote an empty {self.out}"
+        return f"exported {count} ticket(s) to {self.out}"
 
 
 @ticket_app.command("export")
@@ -445,6 +642,7 @@ def export_command(
     number: NumberOption = None,
     body: BodyTextOption = None,
     df: SearchDfOption = None,
+    no_df_check: NoDfCheckOption = False,
     created_after: CreatedAfterOption = None,
     created_before: CreatedBeforeOption = None,
     sort: SortOption = None,
@@ -454,39 +652,36 @@ def export_command(
         ExportFormat.JSONL
     ),
     out: Annotated[
-        Optional[Path], typer.Option("--out", metavar="FILE", help="Write to FILE (replaced only on success).")
+        Optional[Path],
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            callback=_writable_file,
+            help="Write to FILE, replaced only when the export succeeded and matched tickets.",
+        ),
     ] = None,
-    articles: Annotated[bool, typer.Option("--articles", help="Include articles (jsonl).")] = False,
+    force: Annotated[bool, _flag("--force", help="Replace --out FILE even when nothing matched.")] = False,
+    articles: Annotated[bool, _flag("--articles", help="Include articles (jsonl).")] = False,
     batch_size: BatchSizeOption = None,
     fields: FieldsOption = None,
 ) -> None:
-    """Stream the tickets of a search as JSON Lines or CSV, fetched in batches."""
-    with client_command(ctx) as command:
-        columns = parse_fields(fields, Ticket)
-        search = _search_from_options(
-            queue=queue,
-            sub_queues=sub_queues,
-            state=state,
-            state_type=state_type,
-            priority=priority,
-            ticket_type=ticket_type,
-            owner_id=owner_id,
-            customer_user=customer_user,
-            customer_id=customer_id,
-            title=title,
-            number=number,
-            body=body,
-            df=df,
-            created_after=created_after,
-            created_before=created_before,
-            sort=sort,
-            order=order,
-            limit=limit,
-        )
+    """Stream every ticket of a search as JSON Lines or CSV, fetched in batches.
 
-        async def export(client: OTOBOZnunyClient) -> int:
+    Nothing matched (a typo in --queue looks the same): "0 tickets matched" on stderr, and an existing
+    --out FILE is kept (exit 1) unless --force.
+    """
+    from otobo_znuny.cli.output import CsvRowWriter, JsonLinesWriter, check_dynamic_field_columns, parse_fields
+    from otobo_znuny.models import Ticket
+
+    with client_command(ctx) as command:
+        command.check_dynamic_fields = not no_df_check
+        columns = parse_fields(fields, Ticket)
+        search = _search_from_options(**locals())
+        target = ExportTarget(out, force=force)
+
+        async def export(client: OTOBOZnunyClient) -> str:
             count = 0
-            with _export_target(out) as stream, progress_bar("Exporting tickets") as progress:
+            with target as stream, progress_bar("Exporting tickets") as progress:
                 writer = (
                     CsvRowWriter(stream, columns or TICKET_COLUMNS)
                     if export_format is ExportFormat.CSV
@@ -495,9 +690,13 @@ def export_command(
                 async for ticket in client.iter_tickets(
                     search, batch_size=batch_size, progress=progress, articles=articles
                 ):
+                    if count == 0:
+                        check_dynamic_field_columns(columns, list(ticket.dynamic_fields))
                     writer.write(ticket)
                     count += 1
-            return count
+            return target.finish(count)
 
-        count = command.run(export)
-        sys.stderr.write(f"exported {count} ticket(s)" + (f" to {out}" if out is not None else "") + "\n")
+        message = command.run(export)
+        sys.stderr.write(message + "\n")
+        if message.startswith("0 tickets matched; kept"):
+            raise typer.Exit(1)

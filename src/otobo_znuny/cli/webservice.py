@@ -4,6 +4,14 @@ The routes come from the ``ClientConfig`` presets, so a web service rendered wit
 is exactly what ``ClientConfig.generic_ticket`` (and the CLI's ``--layout post``) expects, and
 ``--layout rest`` matches ``ClientConfig.rest_connector``. The YAML has the shape of the admin
 interface's export, so ``Admin::WebService::Add --source-path`` and the web import both take it.
+
+The console usually runs somewhere else than this command (a container, another user, another
+host), where a temporary file of this host does not exist. So the YAML goes to the console on its
+standard input, read as ``--source-path /dev/stdin`` (``Admin::WebService::Add`` checks the path is
+readable and reads it with ``Kernel::System::Main::FileRead``: Znuny 7.0.19
+``Kernel/System/Console/Command/Admin/WebService/Add.pm``). ``docker exec`` and ``kubectl exec``
+forward stdin only with ``-i``, ``docker compose exec`` only with ``-T``: a prefix without it is
+refused before anything runs.
 """
 
 from __future__ import annotations
@@ -21,9 +29,12 @@ from otobo_znuny.errors import OTOBOZnunyError, RequestValidationError
 
 __all__ = [
     "PERMISSIONS",
+    "STDIN_PATH",
     "AgentSpec",
     "ConsoleCommand",
     "ConsoleCommandFailed",
+    "check_stdin_forwarded",
+    "console_prefix",
     "layout_routes",
     "parse_groups",
     "parse_operations",
@@ -47,6 +58,9 @@ _DESCRIPTIONS = {
     TicketOperation.HISTORY_GET: "Retrieve ticket history data",
 }
 _MASK = "********"
+STDIN_PATH = "/dev/stdin"
+"""``--source-path`` of ``Admin::WebService::Add`` when the YAML comes on standard input."""
+_HEREDOC = "OTOBO_ZNUNY_YAML"
 
 
 class ConsoleCommandFailed(OTOBOZnunyError):
@@ -193,10 +207,15 @@ def parse_groups(text: str | None) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True, repr=False)
 class ConsoleCommand:
-    """One console invocation; ``secret`` (a password in ``argv``) is masked when shown or repr'd."""
+    """One console invocation; ``secret`` (a password in ``argv``) is masked when shown or repr'd.
+
+    ``stdin`` is text fed to the command's standard input (the web-service YAML); other commands get
+    an empty standard input.
+    """
 
     argv: tuple[str, ...]
     secret: str | None = None
+    stdin: str | None = None
 
     def __repr__(self) -> str:
         return f"ConsoleCommand({self.shown()!r})"
@@ -209,6 +228,14 @@ class ConsoleCommand:
     def shown(self) -> str:
         """The command line as printed: shell-quoted, the secret replaced by ``********``."""
         return shlex.join(_MASK if self.secret and arg == self.secret else arg for arg in self.argv)
+
+    def script(self) -> str:
+        """The command as a shell would run it, its standard input as a here-document: what
+        ``--dry-run`` prints, runnable as it is (apart from the masked secret)."""
+        if self.stdin is None:
+            return self.shown()
+        text = self.stdin if self.stdin.endswith("\n") else self.stdin + "\n"
+        return f"{self.shown()} <<'{_HEREDOC}'\n{text}{_HEREDOC}"
 
 
 @dataclass(frozen=True)
@@ -223,14 +250,48 @@ class AgentSpec:
     groups: Sequence[tuple[str, str]] = ()
 
 
-def setup_plan(console: str, *, name: str, source_path: str, agent: AgentSpec | None = None) -> list[ConsoleCommand]:
-    """The console commands that add the web service and, with ``agent``, the agent and its groups.
+# exec-style prefixes and the flags that make them forward standard input
+_STDIN_FLAGS: tuple[tuple[tuple[str, ...], frozenset[str], str], ...] = (
+    (("docker", "compose", "exec"), frozenset({"-T", "--no-TTY", "--no-tty"}), "-T"),
+    (("docker-compose", "exec"), frozenset({"-T", "--no-TTY", "--no-tty"}), "-T"),
+    (("docker", "container", "exec"), frozenset({"-i", "--interactive"}), "-i"),
+    (("docker", "exec"), frozenset({"-i", "--interactive"}), "-i"),
+    (("podman", "exec"), frozenset({"-i", "--interactive"}), "-i"),
+    (("kubectl", "exec"), frozenset({"-i", "--stdin"}), "-i"),
+)
 
-    ``console`` is the command prefix, split like a shell would (``docker exec otobo-web-1
-    bin/otobo.Console.pl``, ``sudo -u otrs /opt/znuny/bin/znuny.Console.pl``).
+
+def _forwards_stdin(prefix: tuple[str, ...], accepted: frozenset[str], short: str) -> bool:
+    for arg in prefix:
+        if arg in accepted or (arg.startswith("-") and not arg.startswith("--") and short[1] in arg[1:]):
+            return True
+        if arg == "--":
+            break
+    return False
+
+
+def check_stdin_forwarded(prefix: tuple[str, ...]) -> None:
+    """Refuse an exec-style prefix that would not pass the YAML on standard input.
 
     Raises:
-        RequestValidationError: an empty or unparsable prefix, or an invalid name.
+        RequestValidationError: e.g. ``docker exec`` without ``-i``.
+    """
+    for words, accepted, flag in _STDIN_FLAGS:
+        if prefix[: len(words)] == words and not _forwards_stdin(prefix[len(words) :], accepted, flag):
+            command = " ".join(words)
+            fixed = shlex.join([*words, flag, *prefix[len(words) :]])
+            raise RequestValidationError(
+                "--console",
+                f"{command!r} passes standard input on only with {flag}, and the web-service YAML goes to the "
+                f"console that way: use --console {fixed!r} (or --yaml-file with a path the console can read)",
+            )
+
+
+def console_prefix(console: str) -> tuple[str, ...]:
+    """``console`` split like a shell would.
+
+    Raises:
+        RequestValidationError: an empty or unparsable prefix.
     """
     try:
         prefix = tuple(shlex.split(console))
@@ -238,9 +299,34 @@ def setup_plan(console: str, *, name: str, source_path: str, agent: AgentSpec | 
         raise RequestValidationError("--console", f"cannot split {console!r}: {exc}") from None
     if not prefix:
         raise RequestValidationError("--console", "give the console command, e.g. 'bin/otobo.Console.pl'")
-    commands = [
-        ConsoleCommand((*prefix, "Admin::WebService::Add", "--name", _check_name(name), "--source-path", source_path))
-    ]
+    return prefix
+
+
+def setup_plan(
+    console: str,
+    *,
+    name: str,
+    source_path: str | None = None,
+    yaml_text: str | None = None,
+    agent: AgentSpec | None = None,
+) -> list[ConsoleCommand]:
+    """The console commands that add the web service and, with ``agent``, the agent and its groups.
+
+    ``console`` is the command prefix, split like a shell would (``docker exec -i otobo-web-1
+    bin/otobo.Console.pl``, ``sudo -u otrs /opt/znuny/bin/znuny.Console.pl``). The YAML is read
+    from ``source_path`` (a path the console can read) or, with ``yaml_text``, passed on stdin.
+
+    Raises:
+        RequestValidationError: an empty or unparsable prefix, one that would not forward stdin, an
+            invalid name, or neither/both of ``source_path`` and ``yaml_text``.
+    """
+    prefix = console_prefix(console)
+    if (source_path is None) == (yaml_text is None):
+        raise RequestValidationError("--source-path", "the YAML comes from a path or from standard input, not both")
+    if yaml_text is not None:
+        check_stdin_forwarded(prefix)
+    add = (*prefix, "Admin::WebService::Add", "--name", _check_name(name), "--source-path", source_path or STDIN_PATH)
+    commands = [ConsoleCommand(add, stdin=yaml_text)]
     if agent is None:
         return commands
     email = agent.email or f"{agent.login}@example.com"
@@ -281,11 +367,14 @@ def setup_plan(console: str, *, name: str, source_path: str, agent: AgentSpec | 
     return commands
 
 
-Runner = Callable[[Sequence[str]], int]
+Runner = Callable[[Sequence[str], "str | None"], int]
 
 
-def _run_process(argv: Sequence[str]) -> int:
-    return subprocess.run(list(argv), check=False).returncode  # no shell: arguments are passed as they are
+def _run_process(argv: Sequence[str], stdin: str | None) -> int:
+    # no shell: arguments are passed as they are; commands without input get an empty stdin
+    if stdin is None:
+        return subprocess.run(list(argv), check=False, stdin=subprocess.DEVNULL).returncode
+    return subprocess.run(list(argv), check=False, input=stdin.encode("utf-8")).returncode
 
 
 def run_plan(commands: Sequence[ConsoleCommand], echo: Callable[[str], None], run: Runner = _run_process) -> None:
@@ -295,9 +384,9 @@ def run_plan(commands: Sequence[ConsoleCommand], echo: Callable[[str], None], ru
         ConsoleCommandFailed: a command could not be started or exited with a non-zero status.
     """
     for index, command in enumerate(commands, start=1):
-        echo(f"$ {command.shown()}")
+        echo(f"$ {command.shown()}" + (" < (the web-service YAML)" if command.stdin is not None else ""))
         try:
-            status = run(command.argv)
+            status = run(command.argv, command.stdin)
         except OSError as exc:
             raise ConsoleCommandFailed(
                 f"cannot run {command.argv[0]!r} ({exc.strerror or exc}); check --console"

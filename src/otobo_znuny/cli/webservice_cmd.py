@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from otobo_znuny.cli.config_keys import AGENT_PASSWORD_ENV, ENV_NAMES, FlavorName, LayoutName
 from otobo_znuny.cli.runner import hidden_prompt, reporting_errors, stdin_is_interactive
-from otobo_znuny.cli.settings import ENV_NAMES, LayoutName
-from otobo_znuny.cli.webservice import (
-    AgentSpec,
-    parse_groups,
-    parse_operations,
-    render_webservice,
-    run_plan,
-    setup_plan,
-)
-from otobo_znuny.config import ServerFlavor
-from otobo_znuny.errors import RequestValidationError
+
+if TYPE_CHECKING:
+    from otobo_znuny.config import ServerFlavor
 
 __all__ = ["AGENT_PASSWORD_ENV", "webservice_app"]
-
-AGENT_PASSWORD_ENV = "OTOBO_ZNUNY_AGENT_PASSWORD"
 
 webservice_app = typer.Typer(help="Create the GenericInterface web service on a Znuny/OTOBO server.")
 
@@ -37,7 +27,7 @@ OperationsOption = Annotated[
     typer.Option("--operations", help="Comma-separated, e.g. TicketCreate,TicketGet (default: all of the layout)."),
 ]
 FlavorOption = Annotated[
-    Optional[ServerFlavor],
+    Optional[FlavorName],
     typer.Option(
         "--flavor",
         help=f"znuny or otobo: the server it is for (otobo leaves out SessionRemove, which OTOBO 11 lacks). "
@@ -46,14 +36,17 @@ FlavorOption = Annotated[
 ]
 
 
-def _server_flavor(ctx: typer.Context, given: ServerFlavor | None) -> ServerFlavor:
+def _server_flavor(ctx: typer.Context, given: FlavorName | None) -> ServerFlavor:
     """``--flavor`` of the command, else of the root command, else ``$OTOBO_ZNUNY_FLAVOR``, else znuny.
 
     Raises:
         RequestValidationError: ``$OTOBO_ZNUNY_FLAVOR`` is neither znuny nor otobo.
     """
+    from otobo_znuny.config import ServerFlavor
+    from otobo_znuny.errors import RequestValidationError
+
     if given is not None:
-        return given
+        return ServerFlavor(given.value)
     root = getattr(ctx.obj, "flavor", None)
     value = root or os.environ.get(ENV_NAMES["flavor"]) or ServerFlavor.ZNUNY.value
     try:
@@ -76,6 +69,8 @@ def render_command(
     ] = None,
 ) -> None:
     """Print the web-service YAML (for Admin::WebService::Add or the admin interface's import)."""
+    from otobo_znuny.cli.webservice import parse_operations, render_webservice
+
     with reporting_errors([]):
         server = _server_flavor(ctx, flavor)
         text = render_webservice(name, layout.value, parse_operations(operations, layout.value, server), server)
@@ -87,6 +82,8 @@ def render_command(
 
 
 def _agent_password(given: str | None, dry_run: bool) -> str:
+    from otobo_znuny.errors import RequestValidationError
+
     if given:
         return given
     from_env = os.environ.get(AGENT_PASSWORD_ENV)
@@ -109,51 +106,80 @@ def setup_command(
         typer.Option(
             "--console",
             metavar="PREFIX",
-            help="How to run the console, e.g. 'docker exec otobo-web-1 bin/otobo.Console.pl' or "
-            "'sudo -u otrs /opt/znuny/bin/znuny.Console.pl'.",
+            help="How to run the console, e.g. 'docker exec -i otobo-web-1 bin/otobo.Console.pl' or "
+            "'sudo -u otrs /opt/znuny/bin/znuny.Console.pl'. The YAML is passed on its standard input.",
         ),
     ],
     name: NameOption,
     layout: LayoutOption = LayoutName.POST,
     operations: OperationsOption = None,
-    agent: Annotated[Optional[str], typer.Option("--agent", help="Also create this API agent (login).")] = None,
+    agent: Annotated[
+        Optional[str], typer.Option("--agent", metavar="LOGIN", help="Also create this API agent.")
+    ] = None,
     agent_password: Annotated[
         Optional[str],
-        typer.Option("--agent-password", help=f"The agent's password (or set {AGENT_PASSWORD_ENV}; asked if missing)."),
+        typer.Option(
+            "--agent-password",
+            metavar="PASSWORD",
+            help=f"The agent's password (or set {AGENT_PASSWORD_ENV}; asked if missing).",
+        ),
     ] = None,
-    agent_first_name: Annotated[str, typer.Option("--agent-first-name")] = "API",
-    agent_last_name: Annotated[str, typer.Option("--agent-last-name")] = "Agent",
-    agent_email: Annotated[Optional[str], typer.Option("--agent-email", help="Default: LOGIN@example.com.")] = None,
+    agent_first_name: Annotated[str, typer.Option("--agent-first-name", metavar="NAME")] = "API",
+    agent_last_name: Annotated[str, typer.Option("--agent-last-name", metavar="NAME")] = "Agent",
+    agent_email: Annotated[
+        Optional[str], typer.Option("--agent-email", metavar="ADDRESS", help="Default: LOGIN@example.com.")
+    ] = None,
     groups: Annotated[
         Optional[str],
         typer.Option(
-            "--groups", help="GROUP:PERMISSION,... for the agent (permission: ro, rw, ...). Default users:rw."
+            "--groups",
+            metavar="GROUP:PERM,...",
+            help="Groups of the agent (permission: ro, rw, ...). Default users:rw.",
         ),
     ] = None,
     yaml_file: Annotated[
         Optional[Path],
-        typer.Option("--yaml-file", metavar="FILE", help="Where to write the YAML (default: a temporary file)."),
+        typer.Option(
+            "--yaml-file",
+            metavar="FILE",
+            help="Write the YAML to FILE (kept) and let the console read it from there instead of stdin.",
+        ),
     ] = None,
     source_path: Annotated[
         Optional[str],
         typer.Option(
             "--source-path",
-            help="The YAML's path as the console sees it, when it differs (e.g. inside a container).",
+            metavar="PATH",
+            help="With --yaml-file: the file's path as the console sees it, when it differs.",
         ),
     ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only print the commands.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", metavar="", help="Print exactly what would run (a shell script), run nothing.")
+    ] = False,
     flavor: FlavorOption = None,
 ) -> None:
     """Add the web service (and optionally an API agent with its groups) through the server's console.
 
     Each command is printed (passwords masked) before it runs; the first failure stops the setup.
     """
+    from otobo_znuny.cli.webservice import (
+        AgentSpec,
+        parse_groups,
+        parse_operations,
+        render_webservice,
+        run_plan,
+        setup_plan,
+    )
+    from otobo_znuny.errors import RequestValidationError
+
     secrets = [value for value in (agent_password, os.environ.get(AGENT_PASSWORD_ENV)) if value]
     with reporting_errors(secrets):
         server = _server_flavor(ctx, flavor)
         text = render_webservice(name, layout.value, parse_operations(operations, layout.value, server), server)
         if groups is not None and agent is None:
             raise RequestValidationError("--groups", "needs --agent")
+        if source_path is not None and yaml_file is None:
+            raise RequestValidationError("--source-path", "needs --yaml-file (without it the YAML goes on stdin)")
         spec = None
         if agent is not None:
             password = _agent_password(agent_password, dry_run)
@@ -166,27 +192,21 @@ def setup_command(
                 email=agent_email,
                 groups=parse_groups(groups if groups is not None else "users:rw"),
             )
+        if yaml_file is None:
+            plan = setup_plan(console, name=name, yaml_text=text, agent=spec)
+        else:
+            plan = setup_plan(console, name=name, source_path=source_path or str(yaml_file), agent=spec)
         if dry_run:
-            where = source_path or (str(yaml_file) if yaml_file else "<temporary file>")
-            sys.stdout.write(f"# the web-service YAML would be written to {yaml_file or 'a temporary file'}\n")
-            for command in setup_plan(console, name=name, source_path=where, agent=spec):
-                sys.stdout.write(f"$ {command.shown()}\n")
+            sys.stdout.write("#!/bin/sh -e\n# what webservice setup would run (passwords masked)\n")
+            if yaml_file is not None:
+                sys.stdout.write(f"# first the web-service YAML is written to {yaml_file}\n")
+            for command in plan:
+                sys.stdout.write(f"{command.script()}\n")
             return
-        target = yaml_file if yaml_file is not None else _temporary_yaml_path()
-        try:
-            target.write_text(text, encoding="utf-8")
-            run_plan(setup_plan(console, name=name, source_path=source_path or str(target), agent=spec), echo=_echo)
-        finally:
-            if yaml_file is None:
-                target.unlink(missing_ok=True)
+        if yaml_file is not None:
+            yaml_file.write_text(text, encoding="utf-8")
+        run_plan(plan, echo=_echo)
         sys.stderr.write(f"web service {name} is set up; use it with --webservice {name} --layout {layout.value}\n")
-
-
-def _temporary_yaml_path() -> Path:
-    handle, path = tempfile.mkstemp(prefix="otobo-znuny-webservice-", suffix=".yml")
-    os.close(handle)
-    os.chmod(path, 0o644)  # the console may run as another user (sudo -u otrs); the YAML holds no secret
-    return Path(path)
 
 
 def _echo(line: str) -> None:

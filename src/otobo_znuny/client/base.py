@@ -10,7 +10,7 @@ import re
 import ssl
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Literal, TypedDict
@@ -19,6 +19,7 @@ import httpx
 import pydantic
 
 from otobo_znuny.auth import BasicAuth, SessionAuth
+from otobo_znuny.client import dynamic_fields, flows
 from otobo_znuny.client.engine import AuthState, RawReply, can_create_sessions
 from otobo_znuny.client.not_given import NOT_GIVEN, NotGiven
 from otobo_znuny.client.retry import RetryPolicy
@@ -30,7 +31,7 @@ from otobo_znuny.models.session import SessionInfo
 from otobo_znuny.models.ticket import Article, Attachment, Ticket, TicketCreate, TicketReference, TicketUpdate
 from otobo_znuny.operations import sessions, tickets
 from otobo_znuny.operations.call import Call
-from otobo_znuny.operations.http import HttpRequest
+from otobo_znuny.operations.http import HttpRequest, build_http_request
 from otobo_znuny.wire.mapping import WriteLimits
 
 __all__ = [
@@ -54,6 +55,8 @@ DEFAULT_MAX_CONCURRENCY = 4
 DEFAULT_MAX_REPLY_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_BODY_CHARS = 1_000_000
+DEFAULT_SEARCH_PAGE_SIZE = 1000
+"""``Limit`` of each TicketSearch a search for every match sends (see ``flows.complete_search``)."""
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each fetched batch."""
@@ -217,11 +220,16 @@ class ClientCore:
         max_body_chars: int = DEFAULT_MAX_BODY_CHARS,
         batch_size: int = DEFAULT_BATCH_SIZE,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        check_dynamic_fields: bool = True,
+        known_dynamic_fields: Collection[str] | None = None,
+        search_page_size: int = DEFAULT_SEARCH_PAGE_SIZE,
     ) -> None:
         if not isinstance(config, ClientConfig):
             raise ConfigurationError(f"config must be a ClientConfig, got {type(config).__name__}")
         if batch_size < 1 or max_concurrency < 1:
             raise ConfigurationError("batch_size and max_concurrency must be at least 1")
+        if search_page_size < 1:
+            raise ConfigurationError("search_page_size must be at least 1")
         install_httpx_log_filter()
         self._config = config
         self._policy = _resolve_policy(RetryPolicy(), retry_policy, max_retries)
@@ -232,6 +240,9 @@ class ClientCore:
         self._auth = AuthState()
         """One login, shared with every ``with_options`` view: changed in place, never replaced."""
         self._timeout: httpx.Timeout | Literal["default"] | None = "default"
+        self._search_page_size = search_page_size
+        # one object, shared by with_options views (they copy the attribute, not the names)
+        self._field_names = dynamic_fields.DynamicFieldNames.create(check_dynamic_fields, known_dynamic_fields)
 
     def __repr__(self) -> str:
         return (
@@ -351,6 +362,49 @@ class ClientCore:
         if not isinstance(search, TicketSearch):
             raise TypeError(f"search takes a TicketSearch, not {type(search).__name__}")
         return tickets.ticket_search(search, self._config.timezone)
+
+    def _field_names_get_call(self, ticket_ids: Sequence[int]) -> Call[list[Ticket]]:
+        """TicketGet that lists every ticket dynamic field (``DynamicFields=1``), without articles."""
+        return self._ticket_get_call(ticket_ids, tickets.TicketGetOptions(articles=False, dynamic_fields=True))
+
+    def _checked(
+        self, search: TicketSearch, run: Callable[[TicketSearch], flows.Flow[list[int]]]
+    ) -> flows.Flow[list[int]]:
+        if not isinstance(search, TicketSearch):
+            raise TypeError(f"search takes a TicketSearch, not {type(search).__name__}")
+        if search.dynamic_fields:
+            # a search the route cannot carry (dynamic fields in a GET query string) fails first, unsent
+            build_http_request(self._config, self._search_call(search), {})
+        return dynamic_fields.search_checked(
+            search, self._field_names, self._search_call, self._field_names_get_call, run
+        )
+
+    def _complete_search_flow(self, search: TicketSearch) -> flows.Flow[list[int]]:
+        tz = self._config.timezone
+        return self._checked(
+            search,
+            lambda checked: flows.complete_search(checked, self._search_call, page_limit=self._search_page_size, tz=tz),
+        )
+
+    def _all_ids_flow(self, search: TicketSearch, page_limit: int) -> flows.Flow[list[int]]:
+        tz = self._config.timezone
+        return self._checked(
+            search, lambda checked: flows.search_all_ids(checked, self._search_call, page_limit=page_limit, tz=tz)
+        )
+
+    def _learn_field_names_flow(self, refresh: bool) -> flows.Flow[frozenset[str] | None]:
+        names = self._field_names
+        if names.names is not None and not refresh:
+            return names.names
+        learned = yield from dynamic_fields.learn_names(self._search_call, self._field_names_get_call)
+        if learned is not None:
+            names.names = learned
+            names.given = False
+        return learned
+
+    def _by_number_flow(self, number: str, options: GetOptions) -> flows.Flow[Ticket]:
+        get_options = self._get_options(options)
+        return flows.ticket_by_number(number, self._search_call, lambda i: self._ticket_get_call([i], get_options))
 
     def _history_call(self, ticket_id: int) -> Call[list[HistoryEntry]]:
         return tickets.ticket_history_get(ticket_id, self._config.timezone)

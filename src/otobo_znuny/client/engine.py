@@ -27,10 +27,11 @@ from otobo_znuny.errors import (
     ResponseError,
     SessionExpiredError,
     TransportError,
+    WebServiceNotFoundError,
     scrub,
 )
 from otobo_znuny.operations.call import Call
-from otobo_znuny.operations.http import HttpRequest, build_http_request
+from otobo_znuny.operations.http import HttpRequest, build_http_request, webservice_probe
 from otobo_znuny.operations.replies import check_http_reply
 from otobo_znuny.wire.mapping import credentials_to_wire
 
@@ -89,6 +90,9 @@ class AuthState:
     auth: BasicAuth | SessionAuth | None = None
     use_session: bool = False
     session_id: str | None = field(default=None)
+    webservice_answered: bool = False
+    """The web service answered with GenericInterface JSON at least once, so its name is right: a later
+    connection closed without a reply is not taken for an unknown web-service name."""
 
     def reset(
         self, auth: BasicAuth | SessionAuth | None, *, use_session: bool = False, session_id: str | None = None
@@ -198,6 +202,7 @@ def run_call(
     operation = call.operation.value
     attempt = 0
     renewed = False
+    probed = False
     while True:
         if call.auth == "auto" and state.auth is None:  # checked per attempt: logout() may come between
             raise NotLoggedInError(f"not logged in: call login(BasicAuth(...)) before {operation}")
@@ -217,13 +222,32 @@ def run_call(
                 attempt += 1
                 continue
             exc.request = error.request  # the chained httpx error, too, keeps only the secret-free copy
+            if isinstance(exc, httpx.RemoteProtocolError) and not probed and not state.webservice_answered:
+                # Znuny closes the connection without a reply for an unknown web-service name
+                probed = True
+                if (yield from _webservice_missing(config)):
+                    raise _missing_after_disconnect(config, call, attempt + 1) from None
             raise error from _scrubbed(exc, _secrets(state, call))
         try:
             secrets = _secrets(state, call)
             check_http_reply(operation, reply.status_code, reply.content_type, reply.body, reply.retry_after, secrets)
+            state.webservice_answered = True
             return _parse(call, reply.body, secrets)
         except ResponseError as error:
             status = error.status_code or 0
+            if _is_empty_500(reply) and not probed and not state.webservice_answered:
+                # OTOBO answers an unknown web-service name with HTTP 500, no Content-Type, no body
+                probed = True
+                if (yield from _webservice_missing(config)):
+                    raise WebServiceNotFoundError(
+                        f"{operation}: no web service {config.webservice_name!r} at {_probe_url(config)}: "
+                        "HTTP 500 with an empty body and no Content-Type, also for a probe of the web service's "
+                        "URL; OTOBO answers an unknown web-service name this way. Check webservice_name "
+                        "(and base_url)",
+                        webservice=config.webservice_name,
+                        url=_probe_url(config),
+                        operation=operation,
+                    ) from None
             if status == 429:
                 delivery = Delivery.RATE_LIMITED
             elif status >= 500:
@@ -258,6 +282,53 @@ def run_call(
             logger.info("%s: session refused (%s); creating a new session", operation, error.code)
             renewed = True
             state.session_id = yield RenewSession(sent_session)
+
+
+def _probe_url(config: ClientConfig) -> str:
+    return webservice_probe(config).url
+
+
+def _is_empty_500(reply: RawReply) -> bool:
+    return reply.status_code == 500 and not reply.body.strip() and not reply.content_type
+
+
+def _webservice_missing(config: ClientConfig) -> Generator[Send, Any, bool]:
+    """Probe the web service's URL (GET, no credentials, no operation): True when the answer is what
+    both servers give for an unknown web-service name (Znuny: the connection closes without a reply;
+    OTOBO: HTTP 500 without body or Content-Type). An existing web service answers with a message
+    ("Error while determine Operation ..."); anything unclear (no connection) counts as existing."""
+    try:
+        reply: RawReply = yield Send(webservice_probe(config))
+    except httpx.RemoteProtocolError:
+        return True
+    except Exception:  # no connection, timeout, a reply too large: no evidence that the name is wrong
+        return False
+    return _is_empty_500(reply)
+
+
+def _missing_after_disconnect(config: ClientConfig, call: Call[Any], attempts: int) -> OTOBOZnunyError:
+    url = _probe_url(config)
+    name = config.webservice_name
+    operation = call.operation.value
+    evidence = (
+        f"the server closed the connection without a reply ({attempts} attempt(s)), and so it did for a probe of "
+        f"{url}; Znuny does this for an unknown web-service name"
+    )
+    if call.write:
+        # The name is the likely cause, but a server that drops every connection looks the same: the
+        # write keeps its "outcome unknown, never re-sent" rule.
+        return OutcomeUnknownError(
+            f"{operation}: outcome unknown: the request may have reached the server, but no reply arrived; it was "
+            f"not re-sent. The web service {name!r} is probably not defined: {evidence}. Check webservice_name "
+            "(and base_url) before trying again",
+            operation=operation,
+        )
+    return WebServiceNotFoundError(
+        f"{operation}: no web service {name!r} at {url}: {evidence}. Check webservice_name (and base_url)",
+        webservice=name,
+        url=url,
+        operation=operation,
+    )
 
 
 def can_create_sessions(config: ClientConfig) -> bool:

@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeVar
 from otobo_znuny.errors import (
     AccessDeniedError,
     BatchFetchError,
+    IncompleteSearchError,
     InvalidParameterError,
     OTOBOZnunyError,
     RequestValidationError,
@@ -29,11 +30,14 @@ from otobo_znuny.operations.call import Call
 __all__ = [
     "Flow",
     "OnError",
+    "check_ticket_number",
+    "complete_search",
     "fetch_batch",
     "finish_batches",
     "get_one_ticket",
     "plan_batches",
     "search_all_ids",
+    "ticket_by_number",
     "write_then_read",
 ]
 
@@ -239,3 +243,120 @@ def search_all_ids(
         middle = middle.replace(microsecond=0)
         windows[:0] = [(low, middle, limit), (middle + second, high, limit)]
     return ids
+
+
+# Sort keys that order by the creation time (``st.create_time`` on both servers), which the window
+# walk can reproduce; any other order cannot be paged.
+_CREATION_ORDER = (SortField.AGE, SortField.CREATED)
+
+
+def _walk_order(search: TicketSearch, at_least: int, page_limit: int) -> bool:
+    """Whether the walked result (oldest first) must be reversed to match the search's order.
+
+    Raises:
+        IncompleteSearchError: the search's order or ``created`` filter cannot be walked.
+    """
+    more = (
+        f"the search matches at least {at_least} tickets, more than one TicketSearch returns (page size {page_limit}), "
+        "and TicketSearch has no offset, so the rest is fetched in windows on the creation time"
+    )
+    if search.sort_by and not (len(search.sort_by) == 1 and search.sort_by[0] in _CREATION_ORDER):
+        raise IncompleteSearchError(
+            f"{more}, which cannot keep the order sort_by={[getattr(s, 'value', s) for s in search.sort_by]}: "
+            "leave sort_by out (every match, newest first) or sort by SortField.CREATED / SortField.AGE, "
+            f"or set limit=N to get the first N in this order",
+            argument="sort_by",
+            at_least=at_least,
+        )
+    created = search.created
+    if created is not None and any(isinstance(bound, timedelta) for bound in (created.newer_than, created.older_than)):
+        raise IncompleteSearchError(
+            f"{more}, which needs absolute times: give created=TimeFilter(newer_than=<datetime>, ...) instead of a "
+            "timedelta (the server measures a timedelta from its own clock), or set limit=N to get the first N",
+            argument="created",
+            at_least=at_least,
+        )
+    descending = not search.order_by or search.order_by[0] is SortOrder.DOWN  # the server's default is Down
+    return descending
+
+
+def complete_search(
+    search: TicketSearch,
+    make_call: Callable[[TicketSearch], Call[list[int]]],
+    *,
+    page_limit: int,
+    tz: tzinfo = timezone.utc,
+) -> Flow[list[int]]:
+    """Every ID matching ``search`` unless it sets ``limit`` (then at most that many, as asked).
+
+    The search is sent once with ``Limit`` = ``page_limit``. A shorter answer is complete and comes
+    in the search's order. A full page may be truncated: then the matches are walked with
+    :func:`search_all_ids` (windows on the creation time) and returned newest first (the server's
+    default order ``Age``/``Down``), or oldest first for ``sort_by=Age``/``Created`` with ``order_by=Up``.
+
+    Raises:
+        IncompleteSearchError: more than a page matches and the search sorts by something other than
+            the creation time, or has a relative (timedelta) ``created`` filter; the message says how
+            to get everything.
+        RequestValidationError: ``page_limit`` below 1.
+    """
+    if search.limit is not None:
+        limited: list[int] = yield make_call(search)
+        return limited
+    if page_limit < 1:
+        raise RequestValidationError("page_limit", "must be at least 1")
+    first: list[int] = yield make_call(search.model_copy(update={"limit": page_limit}))
+    if len(first) < page_limit:
+        return first
+    descending = _walk_order(search, len(first), page_limit)
+    unsorted = search.model_copy(update={"sort_by": [], "order_by": []})
+    ids: list[int] = yield from search_all_ids(unsorted, make_call, page_limit=page_limit, tz=tz)
+    return ids[::-1] if descending else ids
+
+
+_NUMBER_OPERATORS = frozenset("*%!&|()")
+
+
+def check_ticket_number(number: str) -> str:
+    """The ticket number, stripped.
+
+    Raises:
+        RequestValidationError: empty, or with whitespace or a character the server's search reads as
+            a wildcard or an operator (``* % ! & | ( )``).
+    """
+    if not isinstance(number, str):
+        raise RequestValidationError("number", f"a ticket number is text, not {type(number).__name__}")
+    value = number.strip()
+    if not value or any(char.isspace() for char in value):
+        raise RequestValidationError("number", f"expected a ticket number such as 2025030310000017, got {number!r}")
+    used = sorted(_NUMBER_OPERATORS.intersection(value))
+    if used:
+        raise RequestValidationError(
+            "number",
+            f"{number!r} contains {' '.join(used)}, which TicketSearch reads as a wildcard or operator; "
+            "to search by pattern use TicketSearch(ticket_numbers=[...])",
+        )
+    return value
+
+
+def ticket_by_number(
+    number: str,
+    make_search: Callable[[TicketSearch], Call[list[int]]],
+    make_get: Callable[[int], Call[list[Ticket]]],
+) -> Flow[Ticket]:
+    """Find the ticket with this exact number (archived tickets included) and read it.
+
+    Raises:
+        RequestValidationError: not a plain ticket number.
+        TicketNotFoundError: no readable ticket has this number.
+    """
+    value = check_ticket_number(number)
+    search = TicketSearch(ticket_numbers=[value], search_in_archive="AllTickets", limit=2)
+    ids: list[int] = yield make_search(search)
+    for ticket_id in ids:
+        ticket: Ticket = yield from get_one_ticket(make_get(ticket_id), ticket_id)
+        if ticket.number == value:
+            return ticket
+    raise TicketNotFoundError(
+        f"no ticket with number {value!r} (or this login may not read it)", operation="TicketSearch"
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterator, Sequence
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
@@ -26,6 +26,7 @@ from otobo_znuny.client.base import (
     DEFAULT_MAX_BODY_CHARS,
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_REPLY_BYTES,
+    DEFAULT_SEARCH_PAGE_SIZE,
     DEFAULT_TIMEOUT,
     ClientCore,
     GetOptions,
@@ -72,6 +73,12 @@ class OTOBOZnunySyncClient(ClientCore):
         max_attachment_bytes, max_body_chars: inputs larger than these are refused before sending.
         batch_size, max_concurrency: bulk reads fetch ``batch_size`` tickets per TicketGet with at
             most ``max_concurrency`` requests in flight.
+        check_dynamic_fields: refuse searches naming a dynamic field the server does not define (it
+            would ignore the condition and match every ticket); the names are learned from the server
+            on first need (see ``get_dynamic_field_names``). ``False`` turns the check off.
+        known_dynamic_fields: the defined ticket dynamic fields, if you know them: searches are checked
+            against these names and nothing is learned from the server.
+        search_page_size: ``Limit`` of each TicketSearch when a search asks for every match.
 
     Use it as ``with OTOBOZnunySyncClient(config) as client:`` or call ``client.close()``.
     """
@@ -91,6 +98,9 @@ class OTOBOZnunySyncClient(ClientCore):
         max_body_chars: int = DEFAULT_MAX_BODY_CHARS,
         batch_size: int = DEFAULT_BATCH_SIZE,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        check_dynamic_fields: bool = True,
+        known_dynamic_fields: Collection[str] | None = None,
+        search_page_size: int = DEFAULT_SEARCH_PAGE_SIZE,
     ) -> None:
         super().__init__(
             config,
@@ -101,6 +111,9 @@ class OTOBOZnunySyncClient(ClientCore):
             max_body_chars=max_body_chars,
             batch_size=batch_size,
             max_concurrency=max_concurrency,
+            check_dynamic_fields=check_dynamic_fields,
+            known_dynamic_fields=known_dynamic_fields,
+            search_page_size=search_page_size,
         )
         if client is not None and not isinstance(client, httpx.Client):
             raise TypeError(f"client must be an httpx.Client, not {type(client).__name__}")
@@ -250,6 +263,15 @@ class OTOBOZnunySyncClient(ClientCore):
         call = self._ticket_get_call([ticket_id], self._get_options(options))
         return self._flow(flows.get_one_ticket(call, ticket_id))
 
+    def get_ticket_by_number(self, number: str, **options: Unpack[GetOptions]) -> Ticket:
+        """Fetch the ticket with this ticket number (the one in e-mail subjects), archived ones included.
+
+        Raises:
+            RequestValidationError: ``number`` is empty or contains wildcard/operator characters.
+            TicketNotFoundError: no ticket has this number, or this login may not read it.
+        """
+        return self._flow(self._by_number_flow(number, options))
+
     def get_tickets(
         self,
         ticket_ids: Sequence[int],
@@ -341,19 +363,38 @@ class OTOBOZnunySyncClient(ClientCore):
         )
 
     def search_tickets(self, search: TicketSearch) -> list[int]:
-        """IDs of the matching tickets (at most ``search.limit``; the server's default is 500).
+        """IDs of every matching ticket, or of at most ``search.limit`` when it is set.
+
+        Without a limit, more matches than one TicketSearch returns (``search_page_size``) are walked
+        in windows on the creation time and come newest first (see ``flows.complete_search``).
 
         Raises:
             RequestValidationError: criteria the server would misread.
+            UnknownDynamicFieldError: the search names a dynamic field the server does not define.
+            IncompleteSearchError: more than a page matches and the search sorts by something other than
+                the creation time, or has a relative ``created`` filter (the message says what to change).
         """
-        return self._call(self._search_call(search))
+        return self._flow(self._complete_search_flow(search))
 
     def search_all_ticket_ids(self, search: TicketSearch, *, page_limit: int = 1000) -> list[int]:
-        """Every matching ID, beyond the server's per-search limit, oldest first (see
-        ``flows.search_all_ids`` for how windows on the creation time make this exact)."""
-        return self._flow(
-            flows.search_all_ids(search, self._search_call, page_limit=page_limit, tz=self._config.timezone)
-        )
+        """Every matching ID, oldest first, walked in windows on the creation time (see
+        ``flows.search_all_ids`` for how the windows make this exact).
+
+        Raises:
+            RequestValidationError: the search sets ``sort_by``/``limit`` or a relative ``created`` filter.
+            UnknownDynamicFieldError: the search names a dynamic field the server does not define.
+        """
+        return self._flow(self._all_ids_flow(search, page_limit))
+
+    def get_dynamic_field_names(self, *, refresh: bool = False) -> frozenset[str] | None:
+        """The ticket dynamic fields the server defines, read once from a ticket (TicketGet lists every
+        field, empty ones too) and cached for this client and its ``with_options`` views.
+
+        ``refresh=True`` reads them again (after a field was added). Returns None when this login can
+        read no ticket: then nothing tells the names (and no search of this login matches anything).
+        Names given as ``known_dynamic_fields`` are returned as they are unless ``refresh=True``.
+        """
+        return self._flow(self._learn_field_names_flow(refresh))
 
     def search_and_get(
         self,

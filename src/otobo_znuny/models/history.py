@@ -27,6 +27,14 @@ class HistoryEntry(DomainModel):
     type_id: int | None = None
 
     @property
+    def text(self) -> str:
+        """The entry as the agent interface shows it, e.g. ``Changed state from "new" to "open".``
+        (see :mod:`otobo_znuny.models.history_text`)."""
+        from otobo_znuny.models.history_text import history_text
+
+        return history_text(self.history_type, self.name)
+
+    @property
     def values(self) -> list[str]:
         """``name`` split on ``%%`` with the empty leading part dropped."""
         parts = self.name.split("%%")

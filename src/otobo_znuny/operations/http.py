@@ -11,7 +11,7 @@ from otobo_znuny.config import ClientConfig, ServerFlavor
 from otobo_znuny.errors import ConfigurationError, RequestValidationError
 from otobo_znuny.operations.call import Call
 
-__all__ = ["JSON_CONTENT_TYPE", "HttpRequest", "build_http_request"]
+__all__ = ["JSON_CONTENT_TYPE", "HttpRequest", "build_http_request", "webservice_probe"]
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
@@ -145,3 +145,11 @@ def build_http_request(config: ClientConfig, call: Call[Any], credentials: dict[
     headers["Content-Type"] = JSON_CONTENT_TYPE
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return HttpRequest(operation, route.method, url, (), headers, content, secret_path)
+
+
+def webservice_probe(config: ClientConfig) -> HttpRequest:
+    """A GET of ``{base_url}/Webservice/{name}`` without credentials or operation path: an existing web
+    service answers it with an error message (no operation matches), an unknown one as it answers any
+    request for it (Znuny closes the connection, OTOBO sends an empty HTTP 500)."""
+    url = f"{config.base_url}/Webservice/{quote(config.webservice_name, safe='')}"
+    return HttpRequest("web-service probe", "GET", url, (), {"Accept": "application/json"}, None)

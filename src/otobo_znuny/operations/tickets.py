@@ -102,7 +102,9 @@ def ticket_get(ticket_ids: Sequence[int], options: TicketGetOptions, tz: tzinfo)
 
 
 def ticket_search(search: TicketSearch, tz: tzinfo) -> Call[list[int]]:
-    """TicketSearch; ``{}`` (no hits) parses as an empty list.
+    """One TicketSearch; ``{}`` (no hits) parses as an empty list. Without ``search.limit`` the server
+    applies its own limit (``SERVER_DEFAULT_SEARCH_LIMIT`` on a stock server): the clients never send
+    such a search, they page with ``flows.complete_search``.
 
     Raises:
         RequestValidationError: criteria the server would misread.
@@ -110,14 +112,7 @@ def ticket_search(search: TicketSearch, tz: tzinfo) -> Call[list[int]]:
     params = mapping.ticket_search_to_wire(search, tz=tz)
 
     def convert(reply: WsTicketSearchReply) -> list[int]:
-        ids = list(reply.TicketID)
-        if search.limit is None and len(ids) == SERVER_DEFAULT_SEARCH_LIMIT:
-            logger.warning(
-                "TicketSearch returned %d IDs, the server's default limit: there may be more. "
-                "Set TicketSearch(limit=...) or use search_all_ticket_ids().",
-                len(ids),
-            )
-        return ids
+        return list(reply.TicketID)
 
     return Call(TicketOperation.SEARCH, params, reply_parser("TicketSearch", WsTicketSearchReply, convert))
 
