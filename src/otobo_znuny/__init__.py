@@ -42,6 +42,7 @@ from otobo_znuny.errors import (
     UnexpectedReplyError,
 )
 from otobo_znuny.models import (
+    CLEAR,
     UNSET,
     Article,
     Attachment,
@@ -63,6 +64,7 @@ from otobo_znuny.models import (
 __version__ = "2.0.0"
 
 __all__ = [
+    "CLEAR",
     "DEFAULT_LIMITS",
     "DEFAULT_TIMEOUT",
     "UNSET",

@@ -277,7 +277,7 @@ def test_error_lines_are_single_scrubbed_lines() -> None:
         line == "error: unexpected RuntimeError: multi line *** here (this is a bug in otobo-znuny; please report it)"
     )
     with pytest.raises(pydantic.ValidationError) as refused:
-        TicketSearch(limit=0)
+        TicketSearch(limit="many")
     assert error_line(refused.value, []).startswith("error: invalid TicketSearch: limit: ")
     assert error_line(AccessDeniedError("TicketGet.AccessDenied", "no"), []) == (
         "error: AccessDeniedError: TicketGet.AccessDenied: no"
