@@ -17,9 +17,9 @@ from typing import Any, Literal, TypedDict
 import httpx
 
 from otobo_znuny.auth import BasicAuth, SessionAuth
-from otobo_znuny.client.engine import AuthState, RawReply, can_create_sessions
+from otobo_znuny.client.engine import AuthState, RawReply, RouteMethods, can_create_sessions
 from otobo_znuny.client.retry import RetryPolicy
-from otobo_znuny.config import ClientConfig, TicketOperation
+from otobo_znuny.config import ClientConfig, Route, TicketOperation
 from otobo_znuny.errors import ConfigurationError, ReplyTooLargeError, RequestValidationError
 from otobo_znuny.models.history import HistoryEntry
 from otobo_znuny.models.search import TicketSearch
@@ -217,6 +217,7 @@ class ClientCore:
         self._max_concurrency = max_concurrency
         self._auth = AuthState()
         self._timeout: httpx.Timeout | Literal["default"] | None = "default"
+        self._route_methods: RouteMethods = {}  # shared with with_options() views
 
     def __repr__(self) -> str:
         return (
@@ -230,6 +231,21 @@ class ClientCore:
     def config(self) -> ClientConfig:
         """The client configuration."""
         return self._config
+
+    @property
+    def base_url(self) -> str:
+        """``config.base_url`` without a trailing slash (an attribute of the original client)."""
+        return self._config.base_url
+
+    @property
+    def webservice_name(self) -> str:
+        """``config.webservice_name`` (an attribute of the original client)."""
+        return self._config.webservice_name
+
+    @property
+    def operation_map(self) -> dict[TicketOperation, Route]:
+        """``config.operation_url_map``: the route of each operation (an attribute of the original client)."""
+        return dict(self._config.operation_url_map)
 
     @property
     def auth_mode(self) -> Literal["none", "password", "session"]:
@@ -249,10 +265,13 @@ class ClientCore:
 
         Raises:
             ConfigurationError: ``use_session=True`` without a SessionCreate route.
+            RequestValidationError: an empty login or password.
             TypeError: ``auth`` is not a BasicAuth or SessionAuth.
         """
         if not isinstance(auth, (BasicAuth, SessionAuth)):
             raise TypeError(f"auth must be BasicAuth or SessionAuth, not {type(auth).__name__}")
+        if isinstance(auth, BasicAuth):
+            auth.check_usable()
         can_create = can_create_sessions(self._config)
         if isinstance(auth, SessionAuth):
             self._auth = AuthState(auth=auth, use_session=True, session_id=auth.session_id.get_secret_value())
@@ -276,6 +295,20 @@ class ClientCore:
         return self._auth.session_id
 
     # ---- call builders (pure) ----------------------------------------------------------------
+
+    @staticmethod
+    def _ticket_id(ticket_id: int | str) -> int:
+        """A ticket ID given as an integer or, as the original library accepted, a numeric string.
+
+        Raises:
+            RequestValidationError: anything else (a string is a ticket ID here, never a ticket number).
+        """
+        if isinstance(ticket_id, str):
+            text = ticket_id.strip()
+            if text.isascii() and text.isdecimal():
+                return int(text)
+            raise RequestValidationError("ticket_id", f"a ticket ID is a positive integer, got {ticket_id!r}")
+        return ticket_id
 
     def _get_options(self, options: GetOptions) -> tickets.TicketGetOptions:
         unknown = set(options) - set(GetOptions.__annotations__)

@@ -100,7 +100,11 @@ class OTOBOZnunySyncClient(ClientCore):
             max_concurrency=max_concurrency,
         )
         if client is not None and not isinstance(client, httpx.Client):
-            raise TypeError(f"client must be an httpx.Client, not {type(client).__name__}")
+            raise TypeError(
+                f"client must be an httpx.Client, not {type(client).__name__}. To fake HTTP in tests, "
+                "pass httpx.Client(transport=httpx.MockTransport(handler)), or talk to the embedded "
+                "emulator with httpx.Client(transport=otobo_znuny.emulator.EmulatorTransport(emulator))"
+            )
         warn_if_insecure(verify)
         self._http = client or httpx.Client(timeout=timeout, limits=limits, verify=verify)
         self._session_lock = threading.Lock()
@@ -186,12 +190,14 @@ class OTOBOZnunySyncClient(ClientCore):
             if current is not None and current != stale:
                 return current  # another task already renewed it
             password_state = AuthState(auth=self._auth.auth)
-            session_id = self._drive(run_call(self._config, password_state, self._session_create_call(), self._policy))
+            session_id = self._drive(
+                run_call(self._config, password_state, self._session_create_call(), self._policy, self._route_methods)
+            )
             self._auth.session_id = session_id
             return session_id
 
     def _call(self, call: Call[T]) -> T:
-        return self._drive(run_call(self._config, self._auth, call, self._policy))
+        return self._drive(run_call(self._config, self._auth, call, self._policy, self._route_methods))
 
     def _flow(self, flow: flows.Flow[T]) -> T:
         try:
@@ -226,13 +232,17 @@ class OTOBOZnunySyncClient(ClientCore):
             flows.write_then_read(self._create_call(ticket), lambda i: self._ticket_get_call([i], options), ticket)
         )
 
-    def get_ticket(self, ticket_id: int, **options: Unpack[GetOptions]) -> Ticket:
+    def get_ticket(self, ticket_id: int | str, **options: Unpack[GetOptions]) -> Ticket:
         """Fetch exactly one ticket (by default with articles and dynamic fields).
 
+        ``ticket_id`` is the ticket's ID, an integer or a numeric string such as ``"7"`` (never its number).
+
         Raises:
+            RequestValidationError: ``ticket_id`` is not a positive integer or a numeric string.
             AccessDeniedError: the ticket does not exist or is not readable (the server does not
                 distinguish); ``TicketNotFoundError`` if the reply holds no ticket.
         """
+        ticket_id = self._ticket_id(ticket_id)
         call = self._ticket_get_call([ticket_id], self._get_options(options))
         return self._flow(flows.get_one_ticket(call, ticket_id))
 
