@@ -158,6 +158,9 @@ NOT_IN_SCENARIO = {
     "with_options": "returns a view, no request",
     "auth_mode": "property",
     "config": "property",
+    "base_url": "property",
+    "webservice_name": "property",
+    "operation_map": "property",
     "session_id": "property (random value)",
 }
 

@@ -71,6 +71,7 @@ __all__ = [
     "history_from_wire",
     "id_name_to_wire",
     "session_info_from_wire",
+    "ticket_attributes_to_wire",
     "ticket_create_to_wire",
     "ticket_from_wire",
     "ticket_get_to_wire",
@@ -243,6 +244,15 @@ def _ticket_attributes(values: dict[str, Any], tz: tzinfo) -> dict[str, Any]:
         except ValueError as exc:
             raise RequestValidationError("pending_time", str(exc)) from None
     return ticket
+
+
+def ticket_attributes_to_wire(values: dict[str, Any], tz: tzinfo) -> dict[str, Any]:
+    """The ``Ticket`` object for attribute values named as in ``TICKET_ATTRIBUTES`` (present keys only).
+
+    Raises:
+        RequestValidationError: a pending time that cannot be sent.
+    """
+    return _ticket_attributes(values, tz)
 
 
 _ID_NAME_FIELDS = (
