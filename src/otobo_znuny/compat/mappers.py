@@ -107,9 +107,10 @@ def to_ws_article(article: Article) -> WsArticleDetail:
 
 
 def _ws_article(detail: WsArticleDetail) -> tuple[WsArticle, bool]:
-    data = detail.model_dump(exclude_none=True)
-    has_id = "ArticleID" in data
-    data.setdefault("ArticleID", 0)
+    data = detail.model_dump(exclude_unset=True)  # what the reply held, unknown keys included
+    has_id = data.get("ArticleID") is not None
+    if not has_id:
+        data["ArticleID"] = 0  # the server always sends one; 1.4 models did not require it
     return WsArticle.model_validate(data), has_id
 
 
@@ -132,8 +133,9 @@ def has_any_attribute_set(otobo_ticket_base: BaseModel) -> bool:
 
 def from_ws_ticket_detail(ticket_otobo: WsTicketOutput) -> Ticket:
     """A TicketGet reply's ticket -> ``Ticket`` (times read as UTC; ``extra`` keeps unnamed keys)."""
-    data = ticket_otobo.model_dump(exclude_none=True)
-    data.setdefault("TicketNumber", "")  # the server always sends it; 1.4 models did not require it
+    data = ticket_otobo.model_dump(exclude_unset=True)  # what the reply held, unknown keys included
+    if data.get("TicketNumber") is None:
+        data["TicketNumber"] = ""  # the server always sends it; 1.4 models did not require it
     data["Article"] = []
     ticket = mapping.ticket_from_wire(WsTicket.model_validate(data), _TZ)
     return ticket.model_copy(update={"articles": [from_ws_article(a) for a in ticket_otobo.get_articles()]})

@@ -5,7 +5,7 @@ The field names are 1.4's. Differences: every model keeps keys it does not name 
 a request built by the 1.4 mapper names (``to_ws_ticket_create``...) dumps to exactly the parameters
 this client sends (``model_dump(exclude_none=True, by_alias=True)``); request fields default to ``None``
 instead of 1.4's defaults (``Limit=0``, ``ArticleLimit=5``, ``Empty=1``...), which the client does not
-send; and values keep the types the servers use (a dynamic-field value may be a list).
+send; and values keep the types the servers use (a dynamic-field value may be a list, an empty ID is ``None``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeAlias
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, SerializerFunctionWrapHandler, model_serializer
 
 from otobo_znuny.auth import SecretDumpModel
+from otobo_znuny.wire.shapes import OptInt
 
 __all__ = [
     "BooleanInteger",
@@ -38,7 +39,7 @@ BooleanInteger: TypeAlias = Literal[0, 1]
 
 
 class _WsModel(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)
 
 
 class WsTicketBase(_WsModel):
@@ -46,24 +47,24 @@ class WsTicketBase(_WsModel):
 
     Title: str | None = None
     Lock: str | None = None
-    LockID: int | None = None
-    QueueID: int | None = None
+    LockID: OptInt = None
+    QueueID: OptInt = None
     Queue: str | None = None
-    StateID: int | None = None
+    StateID: OptInt = None
     State: str | None = None
-    PriorityID: int | None = None
+    PriorityID: OptInt = None
     Priority: str | None = None
-    OwnerID: int | None = None
+    OwnerID: OptInt = None
     Owner: str | None = None
     CustomerUser: str | None = None
-    TicketID: int | None = None
+    TicketID: OptInt = None
     TicketNumber: str | None = None
     Type: str | None = None
-    TypeID: int | None = None
+    TypeID: OptInt = None
     CustomerID: str | None = None
     CustomerUserID: str | None = None
-    CreateBy: int | None = None
-    ChangeBy: int | None = None
+    CreateBy: OptInt = None
+    ChangeBy: OptInt = None
     Created: str | None = None
     Changed: str | None = None
 
@@ -78,8 +79,8 @@ class WsDynamicField(_WsModel):
 class WsArticleDetail(_WsModel):
     """An article as a request sends it or a reply returns it."""
 
-    ArticleID: int | None = None
-    ArticleNumber: int | None = None
+    ArticleID: OptInt = None
+    ArticleNumber: OptInt = None
     From: str | None = None
     Subject: str | None = None
     Body: str | None = None
@@ -88,8 +89,8 @@ class WsArticleDetail(_WsModel):
     ChangeTime: str | None = None
     To: str | None = None
     MessageID: str | None = None
-    ChangeBy: int | None = None
-    CreateBy: int | None = None
+    ChangeBy: OptInt = None
+    CreateBy: OptInt = None
 
 
 class WsTicketOutput(WsTicketBase):
