@@ -103,6 +103,10 @@ class Route(BaseModel):
             raise ValueError("route path must not be empty")
         return path
 
+    def __str__(self) -> str:
+        """The path, so code that formatted the original library's plain-string routes keeps working."""
+        return self.path
+
     @property
     def placeholders(self) -> tuple[str, ...]:
         """Names of the ``:Name`` placeholders in the path, in order."""

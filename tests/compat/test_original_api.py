@@ -460,6 +460,8 @@ class TestOperationsAndIds:
             assert member == value
             assert {member: 1}[value] == 1
         assert TicketOperation.SESSION_CREATE.type == "Session::SessionCreate"
+        config = ClientConfig(base_url="https://x", webservice_name="GT", operation_url_map=FULL_MAP)
+        assert f"{config.operation_url_map[TicketOperation.GET]}" == "TicketGet"  # 1.4 held plain strings
         assert TYPE_TO_ENUM["Ticket::TicketUpdate"] is TicketOperation.UPDATE
 
     async def test_get_ticket_accepts_numeric_strings(self) -> None:
@@ -841,3 +843,24 @@ class TestAcceptedThenRefusedAtTheCall:
         search = TicketSearch(dynamic_fields=[DynamicFieldFilter(field_name="OrderID", equals=["ORD-1017", 1018.5])])
         async with documented_client(emulator) as client:
             assert await client.search_tickets(search) == [18]
+
+
+def test_the_compatibility_page_is_linked_from_the_readme_and_covers_each_point() -> None:
+    root = OPEN_TICKET_AI_YML.parents[3]
+    page = (root / "docs" / "compatibility.md").read_text(encoding="utf-8")
+    assert "(docs/compatibility.md)" in (root / "README.md").read_text(encoding="utf-8")
+    assert "## PUT-only ticket-update routes" in page  # linked from docs/operations.md
+    for name in (
+        *MAPPER_SIGNATURES,
+        "with_secrets",
+        "CLEAR",
+        "use_subqueues",
+        "to_addr",
+        "article_id",
+        "greater",
+        "smaller",
+        "RouteMismatchError",
+        "EmulatorTransport",
+        "RequestValidationError",
+    ):
+        assert name in page, name
