@@ -317,30 +317,14 @@ class TicketBase(DomainModel):
         return []
 
 
-class TicketCreate(TicketBase):
-    """A new ticket. ``None`` (the default of every optional field) means "not given".
+class _TicketWrite(TicketBase):
+    """What TicketCreate and TicketUpdate share: the attributes only writes set, and the article(s)."""
 
-    Sending it (``create_ticket``) needs ``title``, ``queue``, ``customer_user`` and an article;
-    ``state``/``priority`` fall back to the ClientConfig defaults (``new``, ``3 normal``). Those rules
-    are checked by :meth:`check_sendable` before anything is sent, not when the model is built, so
-    fakes and fixtures can build any TicketCreate the original library accepted.
-    ``articles`` sends several articles at once (Znuny 7). ``pending_time`` is a datetime or a
-    timedelta from now; the server uses it only for pending states.
-    """
-
-    customer_user: str | None = None
-    article: Article | None = None
-    articles: list[Article] = Field(default_factory=list)
     service: IdNameLike | None = None
     sla: IdNameLike | None = None
     pending_time: datetime | timedelta | None = None
-    dynamic_fields: dict[str, DynamicFieldWriteValue] = Field(default_factory=dict)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _original_input(cls, data: Any) -> Any:
-        _refuse_clear(data, frozenset(), "TicketCreate")
-        return accept_original_names(data, none_means_default=("articles", "dynamic_fields"))
+    article: Article | None = None
+    articles: list[Article] = Field(default_factory=list)
 
     @field_validator("dynamic_fields", mode="before")
     @classmethod
@@ -355,6 +339,27 @@ class TicketCreate(TicketBase):
     def get_articles(self) -> list[Article]:
         """``[article]`` or ``articles`` (the original library's accessor)."""
         return self.all_articles
+
+
+class TicketCreate(_TicketWrite):
+    """A new ticket. ``None`` (the default of every optional field) means "not given".
+
+    Sending it (``create_ticket``) needs ``title``, ``queue``, ``customer_user`` and an article;
+    ``state``/``priority`` fall back to the ClientConfig defaults (``new``, ``3 normal``). Those rules
+    are checked by :meth:`check_sendable` before anything is sent, not when the model is built, so
+    fakes and fixtures can build any TicketCreate the original library accepted.
+    ``articles`` sends several articles at once (Znuny 7). ``pending_time`` is a datetime or a
+    timedelta from now; the server uses it only for pending states.
+    """
+
+    customer_user: str | None = None
+    dynamic_fields: dict[str, DynamicFieldWriteValue] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _original_input(cls, data: Any) -> Any:
+        _refuse_clear(data, frozenset(), "TicketCreate")
+        return accept_original_names(data, none_means_default=("articles", "dynamic_fields"))
 
     def check_sendable(self) -> None:
         """Check what the model alone can tell about sending it (``create_ticket`` calls this first).
@@ -373,7 +378,7 @@ class TicketCreate(TicketBase):
         _check_articles(self.article, self.articles)
 
 
-class TicketUpdate(TicketBase):
+class TicketUpdate(_TicketWrite):
     """A partial update of one ticket, named by ``id`` or ``number``.
 
     Only fields that are set are sent: ``None`` (the default) means "leave unchanged", as in the
@@ -386,33 +391,13 @@ class TicketUpdate(TicketBase):
     """
 
     id: int | None = None
-    customer_user: str | Clear | None = None
-    service: IdNameLike | None = None
-    sla: IdNameLike | None = None
-    pending_time: datetime | timedelta | None = None
     dynamic_fields: dict[str, DynamicFieldWriteValue | Clear] = Field(default_factory=dict)
-    article: Article | None = None
-    articles: list[Article] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
     def _original_input(cls, data: Any) -> Any:
         _refuse_clear(data, _CLEARABLE, "TicketUpdate")
         return accept_original_names(data, none_means_default=("articles", "dynamic_fields"), unset_means_none=True)
-
-    @field_validator("dynamic_fields", mode="before")
-    @classmethod
-    def _dynamic_fields(cls, value: Any) -> Any:
-        return _refuse_none_values(value)
-
-    @property
-    def all_articles(self) -> list[Article]:
-        """``[article]`` or ``articles``."""
-        return [self.article] if self.article is not None else list(self.articles)
-
-    def get_articles(self) -> list[Article]:
-        """``[article]`` or ``articles`` (the original library's accessor)."""
-        return self.all_articles
 
     def changes(self) -> dict[str, Any]:
         """The ticket attributes this update sets (``None`` ones left out; ``CLEAR`` kept)."""
