@@ -44,6 +44,7 @@ if _TYPE_CHECKING:
         RequestTimeoutError,
         RequestValidationError,
         ResponseError,
+        RouteMismatchError,
         ServerConfigurationError,
         SessionExpiredError,
         TicketDataError,
@@ -54,6 +55,7 @@ if _TYPE_CHECKING:
         WebServiceNotFoundError,
     )
     from otobo_znuny.models import (
+        CLEAR,
         UNSET,
         Article,
         Attachment,
@@ -104,6 +106,7 @@ _LAZY: dict[str, str] = {
     "RequestTimeoutError": "otobo_znuny.errors",
     "RequestValidationError": "otobo_znuny.errors",
     "ResponseError": "otobo_znuny.errors",
+    "RouteMismatchError": "otobo_znuny.errors",
     "ServerConfigurationError": "otobo_znuny.errors",
     "SessionExpiredError": "otobo_znuny.errors",
     "TicketDataError": "otobo_znuny.errors",
@@ -112,6 +115,7 @@ _LAZY: dict[str, str] = {
     "UnexpectedReplyError": "otobo_znuny.errors",
     "UnknownDynamicFieldError": "otobo_znuny.errors",
     "WebServiceNotFoundError": "otobo_znuny.errors",
+    "CLEAR": "otobo_znuny.models",
     "UNSET": "otobo_znuny.models",
     "Article": "otobo_znuny.models",
     "Attachment": "otobo_znuny.models",
@@ -145,6 +149,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "CLEAR",
     "DEFAULT_LIMITS",
     "DEFAULT_TIMEOUT",
     "UNSET",
@@ -177,6 +182,7 @@ __all__ = [
     "ResponseError",
     "RetryPolicy",
     "Route",
+    "RouteMismatchError",
     "ServerConfigurationError",
     "ServerFlavor",
     "SessionAuth",

@@ -46,6 +46,17 @@ class TicketOperation(str, Enum):
     SESSION_GET = "SessionGet"
     SESSION_REMOVE = "SessionRemove"
 
+    @property
+    def type(self) -> str:
+        """The operation's ``Type`` in a web-service definition, e.g. ``Ticket::TicketSearch``."""
+        family = "Session" if self.value.startswith("Session") else "Ticket"
+        return f"{family}::{self.value}"
+
+    @property
+    def operation_type(self) -> str:
+        """The original library's name of :attr:`type`."""
+        return self.type
+
 
 class ServerFlavor(str, Enum):
     """Which server family the client talks to; selects the few behaviours that differ (README "Servers")."""
@@ -79,17 +90,31 @@ _MISSING_OPERATIONS: dict[ServerFlavor, dict[TicketOperation, str]] = {
 
 _PLACEHOLDER = re.compile(r":([A-Za-z][A-Za-z0-9]*)")
 
+# A plain-string route states no method. It is sent as POST; the original library sent TicketUpdate as
+# PUT and its setup tooling configures ticket-update routes for PUT only, so an update falls back to PUT.
+_PLAIN_ROUTE_FALLBACKS: dict[TicketOperation, HttpMethod] = {TicketOperation.UPDATE: "PUT"}
+
 
 class Route(BaseModel):
     """One route of the web service: an HTTP method and a path below ``Webservice/<name>/``.
 
-    ``path`` may contain placeholders such as ``Ticket/:TicketID``.
+    ``path`` may contain placeholders such as ``Ticket/:TicketID``. ``fallback_method``, when set, is
+    sent instead of ``method`` if the server answers that none of its operations takes ``method`` on
+    this path: that answer comes from route matching, before any operation runs, so the server did
+    nothing and the resend cannot repeat a write. The client remembers the method that worked.
     """
 
     model_config = ConfigDict(frozen=True)
 
     path: str
     method: HttpMethod = "POST"
+    fallback_method: HttpMethod | None = None
+
+    @model_validator(mode="after")
+    def _distinct_methods(self) -> Route:
+        if self.fallback_method == self.method:
+            raise ValueError(f"fallback_method must differ from method ({self.method})")
+        return self
 
     @field_validator("path")
     @classmethod
@@ -98,6 +123,10 @@ class Route(BaseModel):
         if not path:
             raise ValueError("route path must not be empty")
         return path
+
+    def __str__(self) -> str:
+        """The path, so code that formatted the original library's plain-string routes keeps working."""
+        return self.path
 
     @property
     def placeholders(self) -> tuple[str, ...]:
@@ -112,8 +141,11 @@ class ClientConfig(BaseModel):
         base_url: everything before ``/Webservice/``, e.g.
             ``https://helpdesk.example/otrs/nph-genericinterface.pl``.
         webservice_name: the web service's name as configured on the server.
-        operation_url_map: route per operation. A plain string is a path served by POST (the
-            documented form); a :class:`Route` also names the method.
+        operation_url_map: route per operation. A plain string is a path whose method the
+            configuration does not state (the documented form): it is sent as POST, and a
+            TicketUpdate falls back to PUT (what the original library sent, and what its setup
+            tooling configures) when the server proves that no operation takes POST there. A
+            :class:`Route` names the method, which is then used as is.
         flavor: ``znuny`` (default) or ``otobo``.
         server_timezone: the server's ``OTRSTimeZone``/``OTOBOTimeZone``; naive server times are read
             in it and datetimes are sent in it.
@@ -155,7 +187,10 @@ class ClientConfig(BaseModel):
         routes: dict[Any, Any] = {}
         for key, route in value.items():
             operation = TicketOperation(key) if isinstance(key, str) else key
-            routes[operation] = Route(path=route) if isinstance(route, str) else route
+            if isinstance(route, str):
+                fallback = _PLAIN_ROUTE_FALLBACKS.get(operation)
+                route = Route(path=route, fallback_method=fallback) if fallback else Route(path=route)
+            routes[operation] = route
         return routes
 
     @field_validator("server_timezone")

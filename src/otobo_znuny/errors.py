@@ -13,8 +13,9 @@
     │   └── OutcomeUnknownError         a write may have happened but its reply was lost
     ├── ResponseError                   the server answered, but not with GenericInterface JSON
     │   ├── ReplyTooLargeError          the reply exceeded the configured size limit
-    │   └── UnexpectedReplyError        JSON, but not the shape the operation returns
-    │       └── TicketNotFoundError     get_ticket: no error, but not that ticket (also a RuntimeError)
+    │   ├── UnexpectedReplyError        JSON, but not the shape the operation returns
+    │   │   └── TicketNotFoundError     get_ticket: no error, but not that ticket (also a RuntimeError)
+    │   └── RouteMismatchError          no operation takes this method and path; nothing ran (also a ConfigurationError)
     ├── OTOBOError                      the server answered {"Error": {"ErrorCode", "ErrorMessage"}}
     │   ├── AuthenticationError         *.AuthFail, SessionGet.SessionInvalid
     │   │   └── SessionExpiredError     a SessionID was refused and could not be renewed
@@ -66,6 +67,7 @@ __all__ = [
     "RequestTimeoutError",
     "RequestValidationError",
     "ResponseError",
+    "RouteMismatchError",
     "ServerConfigurationError",
     "SessionExpiredError",
     "TicketDataError",
@@ -221,6 +223,37 @@ class ReplyTooLargeError(ResponseError):
 
 class UnexpectedReplyError(ResponseError):
     """The reply was JSON, but not the shape this operation returns; the message names the field."""
+
+
+class RouteMismatchError(ResponseError, ConfigurationError):
+    """No operation of the web service takes this HTTP method on this path: the server answered HTTP 500
+    ``HTTP::REST Error while determine Operation for request URI '...'``.
+
+    Route matching happens before any operation runs, so nothing happened on the server. ``method`` is
+    the method sent last, ``route`` the configured path; the message says how to fix the configuration.
+    Also a ``ConfigurationError``: the route of ``operation_url_map`` does not fit the web service.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str | None = None,
+        method: str | None = None,
+        route: str | None = None,
+        status_code: int | None = 500,
+        content_type: str | None = None,
+        body_snippet: str = "",
+    ) -> None:
+        self.method = method
+        self.route = route
+        super().__init__(
+            message,
+            operation=operation,
+            status_code=status_code,
+            content_type=content_type,
+            body_snippet=body_snippet,
+        )
 
 
 class OTOBOError(OTOBOZnunyError):

@@ -1,5 +1,37 @@
-"""Compatibility module (documented path): re-exports only."""
+"""Compatibility module (documented path): the original library's mapper functions and models
+(otobo-znuny 1.4, built on this package's mapping; see ``otobo_znuny.compat``), and this package's
+mapping functions (``ticket_from_wire``...) with its reply shapes ``WsArticle``, ``WsAttachment``, ``WsTicket``."""
 
+from otobo_znuny.compat.mappers import (
+    from_ws_article,
+    from_ws_dynamic_field_items,
+    from_ws_ticket_detail,
+    has_any_attribute_set,
+    id_name,
+    to_ws_article,
+    to_ws_auth,
+    to_ws_dynamic_field_items,
+    to_ws_dynamic_field_search,
+    to_ws_ticket_base,
+    to_ws_ticket_create,
+    to_ws_ticket_get,
+    to_ws_ticket_search,
+    to_ws_ticket_update,
+    try_parsing_datetime,
+)
+from otobo_znuny.compat.ws_models import (
+    BooleanInteger,
+    WsArticleDetail,
+    WsAuthData,
+    WsDynamicField,
+    WsDynamicFieldFilter,
+    WsTicketBase,
+    WsTicketGetRequest,
+    WsTicketMutationRequest,
+    WsTicketOutput,
+    WsTicketSearchRequest,
+    WsTicketUpdateRequest,
+)
 from otobo_znuny.wire.mapping import (
     article_from_wire,
     article_to_wire,
@@ -14,23 +46,48 @@ from otobo_znuny.wire.mapping import (
     ticket_search_to_wire,
     ticket_update_to_wire,
 )
-from otobo_znuny.wire.shapes import WsArticle, WsAttachment, WsDynamicField, WsTicket
+from otobo_znuny.wire.shapes import WsArticle, WsAttachment, WsTicket
 
 __all__ = [
+    "BooleanInteger",
     "WsArticle",
+    "WsArticleDetail",
     "WsAttachment",
+    "WsAuthData",
     "WsDynamicField",
+    "WsDynamicFieldFilter",
     "WsTicket",
+    "WsTicketBase",
+    "WsTicketGetRequest",
+    "WsTicketMutationRequest",
+    "WsTicketOutput",
+    "WsTicketSearchRequest",
+    "WsTicketUpdateRequest",
     "article_from_wire",
     "article_to_wire",
     "attachment_from_wire",
     "attachment_to_wire",
     "dynamic_fields_from_wire",
     "dynamic_fields_to_wire",
+    "from_ws_article",
+    "from_ws_dynamic_field_items",
+    "from_ws_ticket_detail",
+    "has_any_attribute_set",
     "history_from_wire",
+    "id_name",
     "ticket_create_to_wire",
     "ticket_from_wire",
     "ticket_get_to_wire",
     "ticket_search_to_wire",
     "ticket_update_to_wire",
+    "to_ws_article",
+    "to_ws_auth",
+    "to_ws_dynamic_field_items",
+    "to_ws_dynamic_field_search",
+    "to_ws_ticket_base",
+    "to_ws_ticket_create",
+    "to_ws_ticket_get",
+    "to_ws_ticket_search",
+    "to_ws_ticket_update",
+    "try_parsing_datetime",
 ]

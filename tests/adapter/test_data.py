@@ -11,7 +11,7 @@ import pytest
 
 from otobo_znuny.adapter import InvalidTicketDataError, data_to_create, data_to_update
 from otobo_znuny.config import ServerFlavor
-from otobo_znuny.models import UNSET, IdName
+from otobo_znuny.models import CLEAR, IdName
 from otobo_znuny.wire.mapping import WriteLimits, ticket_create_to_wire, ticket_update_to_wire
 from support.recording import load_exchanges
 
@@ -84,8 +84,8 @@ def test_the_documented_example_becomes_the_typed_update() -> None:
     assert update.id == 7
     assert update.state == IdName(name="open")
     assert update.priority == IdName(id=4)
-    assert update.queue is UNSET
-    assert update.dynamic_fields == {"OrderID": "A-1", "Tags": ["vip"], "DueDate": None}
+    assert update.queue is None  # unchanged
+    assert update.dynamic_fields == {"OrderID": "A-1", "Tags": ["vip"], "DueDate": CLEAR}
     assert update.article is not None
     assert (update.article.subject, update.article.is_visible_for_customer) == ("Triage", False)
 
@@ -173,7 +173,7 @@ MALFORMED_UPDATES: list[tuple[Any, str, str]] = [
     ({"State": "open", "StateID": 4}, "StateID", "give State or StateID, not both"),
     ({"Title": "   "}, "Title", "must not be empty"),
     ({"Title": "a\nb"}, "Title", "line breaks"),
-    ({"CustomerID": "ACME"}, "CustomerID", "customer_id needs customer_user"),
+    ({"CustomerID": "ACME"}, "CustomerID", "needs customer_user in the same update"),
     ({"CustomerID": "", "CustomerUser": ""}, "CustomerID", "must not be empty"),
     ({"State": "pending reminder"}, "State", "needs pending_time"),
     ({"DynamicField": {"Name": "OrderID", "Value": {"x": 1}}}, "DynamicField.Value", "expected text"),

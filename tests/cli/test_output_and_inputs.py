@@ -277,8 +277,10 @@ def test_error_lines_are_single_scrubbed_lines() -> None:
         line == "error: unexpected RuntimeError: multi line *** here (this is a bug in otobo-znuny; please report it)"
     )
     with pytest.raises(pydantic.ValidationError) as refused:
-        TicketSearch(limit=0)
-    assert error_line(refused.value, []) == "error: --limit 0: Input should be greater than or equal to 1"
+        TicketSearch(limit="many")
+    assert error_line(refused.value, []) == (
+        "error: --limit 'many': Input should be a valid integer, unable to parse string as an integer"
+    )
     assert error_line(AccessDeniedError("TicketGet.AccessDenied", "no"), []) == (
         "error: AccessDeniedError: TicketGet.AccessDenied: no"
     )

@@ -95,9 +95,14 @@ async def test_ticket_get_options_of_the_wrong_type_are_refused(options: dict[st
     assert emulator.counters.total == 0
 
 
-def test_update_by_id_and_number_at_once_is_refused() -> None:
-    with pytest.raises(ValueError, match="not both"):
-        TicketUpdate(id=5, number="2026112442000012", title="x")
+async def test_update_by_id_and_number_at_once_is_refused_before_sending() -> None:
+    emulator = Emulator.from_seed("demo")
+    update = TicketUpdate(id=5, number="2026112442000012", title="x")  # the original library built it too
+    async with make_async_client(emulator, use_session=False) as client:
+        with pytest.raises(RequestValidationError, match="not both") as caught:
+            await client.update_ticket(update)
+    assert caught.value.field == "number"
+    assert emulator.counters.total == 0
 
 
 def test_search_all_reads_naive_datetimes_in_the_server_time_zone() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from otobo_znuny import (
-    UNSET,
+    CLEAR,
     AccessDeniedError,
     Article,
     Attachment,
@@ -261,7 +261,7 @@ async def test_search_and_get_returns_tickets_in_search_order(otobo_client: OTOB
 async def test_partial_update_changes_only_what_was_set(otobo_client: OTOBOZnunyClient) -> None:
     ticket = await otobo_client.create_ticket(new_ticket("partial", dynamic_fields={"OrderID": "A-1", "Tags": ["vip"]}))
     updated = await otobo_client.update_ticket(
-        TicketUpdate(id=ticket.id, priority="4 high", dynamic_fields={"OrderID": None}, title=UNSET)
+        TicketUpdate(id=ticket.id, priority="4 high", dynamic_fields={"OrderID": CLEAR}, title=None)
     )
     assert updated.priority.name == "4 high"
     assert (updated.title, updated.queue, updated.state) == (ticket.title, ticket.queue, ticket.state)

@@ -347,8 +347,8 @@ CATALOGUE: list[BadInput] = [
     BadInput(
         "request",
         '`TicketSearch(titles=["*"])` (matches everything; the server ignores it)',
-        lambda: TicketSearch(titles=["*"]),
-        ValidationError,
+        _search(lambda: TicketSearch(titles=["*"])),
+        RequestValidationError,
     ),
     BadInput(
         "request",
@@ -375,13 +375,16 @@ CATALOGUE: list[BadInput] = [
         RequestValidationError,
     ),
     BadInput(
-        "request", "A title with a line break", lambda: _ticket(title="Printer\r\nX-Injected: 1"), ValidationError
+        "request",
+        "A title with a line break",
+        _create(lambda: _ticket(title="Printer\r\nX-Injected: 1")),
+        RequestValidationError,
     ),
     BadInput(
         "request",
         'An article `content_type` that is no MIME type (`"html"`)',
-        lambda: _article(content_type="html"),
-        ValidationError,
+        _create(lambda: _ticket(article=_article(content_type="html"))),
+        RequestValidationError,
     ),
     BadInput("request", "A ticket without an article", _create(lambda: _ticket(article=None)), RequestValidationError),
     BadInput(
@@ -528,10 +531,15 @@ _OUTRO = """\
 * A datetime is sent in the server's time zone (`ClientConfig.server_timezone`); a naive one is
   taken as server time. In a zone with daylight saving time, one local hour a year is ambiguous on
   the wire (the format has no offset); the server decides.
-* A dynamic-field value `None` clears the field (sent as `""`); a `date` is sent as midnight.
+* A dynamic-field value `CLEAR` in a `TicketUpdate` clears the field (sent as `""`); `None` there is
+  refused (it would read as "unchanged"); a `date` is sent as midnight.
 * An article content type without a charset gets `; charset=utf-8` (Znuny requires one).
-* An `IdName` with both `id` and `name` is sent by ID only; `TicketUpdate(customer_id=None)` is not
-  sent, so the server takes the customer user's company.
+* An `IdName` with both `id` and `name` is sent by ID only; `None` on a `TicketUpdate` field means
+  "unchanged" and is not sent (so `TicketUpdate(customer_user="x")` lets the server take the customer
+  user's company).
+* Values the original library accepted (an empty body, a TicketCreate without a title, a blank
+  search term...) are accepted when the model is built and refused by `create_ticket`,
+  `update_ticket` and `search_tickets` before anything is sent (`RequestValidationError`).
 * Empty optional headers (`To: ""`) read back as `None`.
 
 ## Known limits

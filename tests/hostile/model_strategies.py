@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
+from otobo_znuny.models.base import CLEAR
 from otobo_znuny.models.search import SortField
 
 from .strategies import odd_text
@@ -61,7 +62,8 @@ id_or_name = ids | names
 
 
 def hostile_values() -> st.SearchStrategy[Any]:
-    """Values no field should take silently: wrong types, blanks, wildcards, line breaks, surrogates..."""
+    """Values no field should take silently: wrong types, blanks, wildcards, line breaks, surrogates, ``CLEAR``
+    where nothing can be cleared... (``None`` is legal everywhere it is accepted: "not given".)"""
     return st.sampled_from(
         [
             None,
@@ -87,6 +89,7 @@ def hostile_values() -> st.SearchStrategy[Any]:
             timedelta(seconds=90),
             timedelta(minutes=-5),
             b"bytes",
+            CLEAR,
         ]
     ) | odd_text(surrogates=True, max_size=8)
 
@@ -320,9 +323,13 @@ def _valid_update(draw: st.DrawFn) -> dict[str, Any]:
         )
     )
     if draw(st.booleans()):
-        changes["customer_user"] = draw(st.none() | text)
-        if draw(st.booleans()):
+        if draw(st.booleans()):  # clearing the customer user needs a customer ID (CONTRACT 4.4)
+            changes["customer_user"] = CLEAR
             changes["customer_id"] = draw(text)
+        else:
+            changes["customer_user"] = draw(text)
+            if draw(st.booleans()):
+                changes["customer_id"] = draw(text)
     if not changes:
         changes["title"] = draw(text)
     return {**kwargs, **changes}

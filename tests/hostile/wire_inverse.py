@@ -11,7 +11,7 @@ import re
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from otobo_znuny.models.base import IdName
+from otobo_znuny.models.base import CLEAR, IdName
 from otobo_znuny.models.search import DynamicFieldFilter, TicketSearch, TimeFilter
 from otobo_znuny.models.ticket import Article, Attachment, TicketCreate, TicketUpdate
 
@@ -189,7 +189,7 @@ def _ticket_attributes(ticket: dict[str, Any], tz: tzinfo) -> dict[str, Any]:
     if "Title" in ticket:
         values["title"] = ticket["Title"]
     if "CustomerUser" in ticket:
-        values["customer_user"] = ticket["CustomerUser"] or None
+        values["customer_user"] = ticket["CustomerUser"] or CLEAR
     if "CustomerID" in ticket:
         values["customer_id"] = ticket["CustomerID"]
     if "PendingTime" in ticket:
@@ -235,10 +235,10 @@ _ARTICLE_KEYS = {
 }
 
 
-def dynamic_fields_from_request(wire: list[dict[str, Any]]) -> dict[str, Any]:
-    """``[{"Name", "Value"}]`` -> ``{name: value}`` (``""`` clears, so it reads back as None)."""
+def dynamic_fields_from_request(wire: list[dict[str, Any]], empty: Any = None) -> dict[str, Any]:
+    """``[{"Name", "Value"}]`` -> ``{name: value}`` (``""`` clears, so it reads back as ``empty``)."""
     assert all(set(item) == {"Name", "Value"} for item in wire), wire
-    return {item["Name"]: (None if item["Value"] == "" else item["Value"]) for item in wire}
+    return {item["Name"]: (empty if item["Value"] == "" else item["Value"]) for item in wire}
 
 
 def article_from_request(wire: dict[str, Any], attachments: list[dict[str, Any]] | None = None) -> Article:
@@ -277,7 +277,7 @@ def ticket_create_from_wire(wire: dict[str, Any], tz: tzinfo) -> TicketCreate:
     return TicketCreate(
         **_ticket_attributes(wire["Ticket"], tz),
         **_articles(wire),
-        dynamic_fields=dynamic_fields_from_request(wire.get("DynamicField", [])),
+        dynamic_fields=dynamic_fields_from_request(wire.get("DynamicField", []), ""),
     )
 
 
@@ -291,5 +291,5 @@ def ticket_update_from_wire(wire: dict[str, Any], tz: tzinfo) -> TicketUpdate:
         **target,
         **_ticket_attributes(wire.get("Ticket", {}), tz),
         **_articles(wire),
-        dynamic_fields=dynamic_fields_from_request(wire.get("DynamicField", [])),
+        dynamic_fields=dynamic_fields_from_request(wire.get("DynamicField", []), CLEAR),
     )

@@ -25,7 +25,8 @@ from pydantic import ValidationError
 
 from otobo_znuny.adapter.errors import InvalidTicketDataError
 from otobo_znuny.adapter.values import Checker, first_problem, unknown_key_problem
-from otobo_znuny.models.base import IdName
+from otobo_znuny.errors import RequestValidationError
+from otobo_znuny.models.base import CLEAR, IdName
 from otobo_znuny.models.ticket import Article, Attachment, TicketCreate, TicketUpdate
 
 __all__ = ["ARTICLE_KEYS", "TICKET_DATA_KEYS", "data_to_create", "data_to_update"]
@@ -207,9 +208,9 @@ class _DataReader:
         self._check_combinations()
         return self.values
 
-    def _text_field(self, key: str, value: Any) -> str | None:
+    def _text_field(self, key: str, value: Any) -> Any:
         if key == "CustomerUser" and not self.create and (value is None or value == ""):
-            return None  # clears the customer user; _check_combinations needs a CustomerID with it
+            return CLEAR  # clears the customer user; _check_combinations needs a CustomerID with it
         return _check.text(value, key)
 
     def _dynamic_fields(self, value: Any) -> dict[str, Any]:
@@ -232,7 +233,7 @@ class _DataReader:
             name = _check.dynamic_field_name(name, where, self.known_fields)
             if name in fields:
                 _check.fail(where, f"dynamic field {name!r} is given twice")
-            fields[name] = _field_value(item, where)
+            fields[name] = _field_value(item, where, clear="" if self.create else CLEAR)
         return fields
 
     def _attach(self, value: Any) -> None:
@@ -252,7 +253,7 @@ class _DataReader:
         # customer_id without customer_user and a pending state without pending_time are refused by
         # TicketUpdate's own validators (build() names the key).
         values = self.values
-        if "customer_user" in values and values["customer_user"] is None and not values.get("customer_id"):
+        if values.get("customer_user") is CLEAR and not values.get("customer_id"):
             _check.fail(
                 "CustomerUser",
                 "clearing it needs a non-empty CustomerID in the same update "
@@ -261,15 +262,23 @@ class _DataReader:
 
     def build(self, model: type[_Model], values: dict[str, Any]) -> _Model:
         try:
-            return model(**values)
+            built = model(**values)
         except ValidationError as error:
             location, problem = first_problem(error)
             if not location:  # a model-level check: its message starts with the field it is about
                 location = (problem.split(" ", 1)[0],)
-            field = self.sources.get(str(location[0]), "data")
-            if location[0] == "article" and len(location) > 1:
-                field = f"Article.{_ARTICLE_NAMES.get(str(location[1]), location[1])}"
-            raise InvalidTicketDataError(field, problem) from None
+            raise InvalidTicketDataError(self._key_of(location), problem) from None
+        try:
+            built.check_sendable()  # what the server would refuse, checked before anything is sent
+        except RequestValidationError as error:
+            raise InvalidTicketDataError(self._key_of(tuple(error.field.split("."))), error.problem) from None
+        return built
+
+    def _key_of(self, location: tuple[Any, ...]) -> str:
+        """The data key that set the model field at ``location``."""
+        if location[0] == "article" and len(location) > 1:
+            return f"Article.{_ARTICLE_NAMES.get(str(location[1]), location[1])}"
+        return self.sources.get(str(location[0]), "data")
 
 
 _ARTICLE_NAMES = {field: key for key, field in _ARTICLE_TEXTS.items()}
@@ -295,10 +304,10 @@ def _pending_time(value: Any) -> datetime | timedelta:
     return _check.server_time(value, "PendingTime")
 
 
-def _field_value(value: Any, where: str) -> Any:
-    """A dynamic-field value to write: text, an integer, a list, a date, or ``""``/None to clear."""
+def _field_value(value: Any, where: str, *, clear: Any) -> Any:
+    """A dynamic-field value to write: text, an integer, a list, a date, or ``clear`` for ``""``/None."""
     if value is None or value == "":
-        return None
+        return clear
     if isinstance(value, bool):
         return 1 if value else 0
     if isinstance(value, (str, int, datetime, date)):

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from otobo_znuny.adapter.errors import InvalidQueryError
 from otobo_znuny.adapter.values import Checker, first_problem, unknown_key_problem
+from otobo_znuny.errors import RequestValidationError
 from otobo_znuny.models.base import IdName
 from otobo_znuny.models.search import SortOrder, StateType, TicketSearch, TimeFilter
 from otobo_znuny.wire import mapping as wire
@@ -278,13 +279,24 @@ class _SearchBuilder:
             values["dynamic_fields"] = [arguments for _, arguments in self.field_filters]
             self.sources["dynamic_fields"] = self.field_filters[0][0]
         try:
-            return TicketSearch(**values)
+            search = TicketSearch(**values)
         except ValidationError as error:
             location, problem = first_problem(error)
-            field = self.sources.get(str(location[0]), "query") if location else "query"
-            if location and location[0] == "dynamic_fields" and len(location) > 1:
-                field = self.field_filters[int(location[1])][0]
-            raise InvalidQueryError(field, problem) from None
+            raise InvalidQueryError(self._key_of(location), problem) from None
+        try:
+            search.check_sendable()  # what the server would misread, checked before anything is sent
+        except RequestValidationError as error:
+            location = tuple(error.field.replace("[", ".").replace("]", "").split("."))
+            raise InvalidQueryError(self._key_of(location), error.problem) from None
+        return search
+
+    def _key_of(self, location: tuple[Any, ...]) -> str:
+        """The query key that set the search field at ``location``."""
+        if not location:
+            return "query"
+        if location[0] == "dynamic_fields" and len(location) > 1:
+            return self.field_filters[int(location[1])][0]
+        return self.sources.get(str(location[0]), "query")
 
     def _check_combinations(self) -> None:
         sources = self.sources

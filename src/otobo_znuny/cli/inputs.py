@@ -85,15 +85,17 @@ def dynamic_field_filters(items: Sequence[str], option: str = "--df") -> list[Dy
     for name in dict.fromkeys([*equals, *like]):
         exact, pattern = equals.get(name), like.get(name)
         try:
-            filters.append(
-                DynamicFieldFilter(
-                    field_name=name,
-                    equals=(exact[0] if len(exact) == 1 else exact) if exact else None,
-                    like=(pattern[0] if len(pattern) == 1 else pattern) if pattern else None,
-                )
+            condition = DynamicFieldFilter(
+                field_name=name,
+                equals=(exact[0] if len(exact) == 1 else exact) if exact else None,
+                like=(pattern[0] if len(pattern) == 1 else pattern) if pattern else None,
             )
+            condition.check_sendable(option)
+        except RequestValidationError as exc:
+            raise RequestValidationError(option, f"{name!r}: {exc.problem}") from None
         except ValueError as exc:
             raise RequestValidationError(option, f"{name!r}: {validation_message(exc)}") from None
+        filters.append(condition)
     return filters
 
 
@@ -220,7 +222,7 @@ def build_search(options: SearchOptions) -> TicketSearch:
     """A ``TicketSearch`` from the command-line filters.
 
     Raises:
-        RequestValidationError: a malformed ``--df`` or time option.
+        RequestValidationError: a malformed ``--df`` or time option, or criteria the server would misread.
         pydantic.ValidationError: criteria the search model refuses (its message names the field).
     """
     created = None
@@ -250,4 +252,6 @@ def build_search(options: SearchOptions) -> TicketSearch:
         "order_by": [options.order] if options.order else [],
         "limit": options.limit,
     }
-    return TicketSearch.model_validate(criteria)
+    search = TicketSearch.model_validate(criteria)
+    search.check_sendable()
+    return search

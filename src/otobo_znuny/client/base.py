@@ -20,10 +20,10 @@ import pydantic
 
 from otobo_znuny.auth import BasicAuth, SessionAuth
 from otobo_znuny.client import dynamic_fields, flows
-from otobo_znuny.client.engine import AuthState, RawReply, can_create_sessions
+from otobo_znuny.client.engine import AuthState, RawReply, RouteMethods, can_create_sessions
 from otobo_znuny.client.not_given import NOT_GIVEN, NotGiven
 from otobo_znuny.client.retry import RetryPolicy
-from otobo_znuny.config import ClientConfig, TicketOperation
+from otobo_znuny.config import ClientConfig, Route, TicketOperation
 from otobo_znuny.errors import ConfigurationError, ReplyTooLargeError, RequestValidationError
 from otobo_znuny.models.history import HistoryEntry
 from otobo_znuny.models.search import TicketSearch
@@ -243,6 +243,7 @@ class ClientCore:
         self._search_page_size = search_page_size
         # one object, shared by with_options views (they copy the attribute, not the names)
         self._field_names = dynamic_fields.DynamicFieldNames.create(check_dynamic_fields, known_dynamic_fields)
+        self._route_methods: RouteMethods = {}  # shared with with_options() views
 
     def __repr__(self) -> str:
         return (
@@ -277,6 +278,21 @@ class ClientCore:
         self._policy = self._policy.with_changes(max_retries=value)
 
     @property
+    def base_url(self) -> str:
+        """``config.base_url`` without a trailing slash (an attribute of the original client)."""
+        return self._config.base_url
+
+    @property
+    def webservice_name(self) -> str:
+        """``config.webservice_name`` (an attribute of the original client)."""
+        return self._config.webservice_name
+
+    @property
+    def operation_map(self) -> dict[TicketOperation, Route]:
+        """``config.operation_url_map``: the route of each operation (an attribute of the original client)."""
+        return dict(self._config.operation_url_map)
+
+    @property
     def auth_mode(self) -> Literal["none", "password", "session"]:
         """``password``: login and password with every request; ``session``: one SessionID reused."""
         if self._auth.auth is None:
@@ -294,10 +310,13 @@ class ClientCore:
 
         Raises:
             ConfigurationError: ``use_session=True`` without a SessionCreate route.
+            RequestValidationError: an empty login or password.
             TypeError: ``auth`` is not a BasicAuth or SessionAuth.
         """
         if not isinstance(auth, (BasicAuth, SessionAuth)):
             raise TypeError(f"auth must be BasicAuth or SessionAuth, not {type(auth).__name__}")
+        if isinstance(auth, BasicAuth):
+            auth.check_usable()
         can_create = can_create_sessions(self._config)
         if isinstance(auth, SessionAuth):
             self._auth.reset(auth, use_session=True, session_id=auth.session_id.get_secret_value())
@@ -325,6 +344,20 @@ class ClientCore:
         return self._auth.session_id
 
     # ---- call builders (pure) ----------------------------------------------------------------
+
+    @staticmethod
+    def _ticket_id(ticket_id: int | str) -> int:
+        """A ticket ID given as an integer or, as the original library accepted, a numeric string.
+
+        Raises:
+            RequestValidationError: anything else (a string is a ticket ID here, never a ticket number).
+        """
+        if isinstance(ticket_id, str):
+            text = ticket_id.strip()
+            if text.isascii() and text.isdecimal():
+                return int(text)
+            raise RequestValidationError("ticket_id", f"a ticket ID is a positive integer, got {ticket_id!r}")
+        return ticket_id
 
     def _get_options(self, options: GetOptions) -> tickets.TicketGetOptions:
         unknown = set(options) - set(GetOptions.__annotations__)
@@ -442,7 +475,7 @@ class ClientCore:
             RequestValidationError: an argument the models refuse, named as the caller passed it.
         """
         with _arguments_checked({"is_visible_for_customer": "internal"}):
-            return TicketUpdate(
+            update = TicketUpdate(
                 id=ticket_id,
                 article=Article(
                     subject=subject,
@@ -455,6 +488,8 @@ class ClientCore:
                     attachments=list(attachments),
                 ),
             )
+            update.check_sendable()  # the call-time checks, named as arguments too
+        return update
 
     @staticmethod
     def _email(
@@ -474,7 +509,7 @@ class ClientCore:
             RequestValidationError: an argument the models refuse, named as the caller passed it.
         """
         with _arguments_checked({}):
-            return TicketUpdate(
+            update = TicketUpdate(
                 id=ticket_id,
                 article=Article(
                     subject=subject,
@@ -489,6 +524,8 @@ class ClientCore:
                     attachments=list(attachments),
                 ),
             )
+            update.check_sendable()  # the call-time checks, named as arguments too
+        return update
 
     def _batch_plan(self, batch_size: int | None, max_concurrency: int | None) -> tuple[int, int]:
         size = self._batch_size if batch_size is None else batch_size
@@ -537,11 +574,15 @@ _ARTICLE_FIELD = re.compile(r"^article\.(\w+) (.+)$")
 
 @contextmanager
 def _arguments_checked(renamed: dict[str, str]) -> Iterator[None]:
-    """Turn pydantic's ``ValidationError`` from models the client builds out of plain arguments into
-    ``RequestValidationError`` naming the argument (``id`` is ``ticket_id``; ``renamed`` maps the
-    other model fields whose argument has another name)."""
+    """Turn pydantic's ``ValidationError`` (and a call-time ``RequestValidationError``) from models
+    the client builds out of plain arguments into ``RequestValidationError`` naming the argument
+    (``id`` is ``ticket_id``; ``renamed`` maps the other model fields whose argument has another name)."""
     try:
         yield
+    except RequestValidationError as error:  # a call-time check of the model: "article.body" is ``body``
+        location = error.field.removeprefix("article.").split(".")
+        field = {"id": "ticket_id", **renamed}.get(location[0], location[0])
+        raise RequestValidationError(".".join([field, *location[1:]]), error.problem) from None
     except pydantic.ValidationError as error:
         first = error.errors(include_url=False)[0]
         location = [str(part) for part in first.get("loc", ()) if part != "article"]

@@ -25,20 +25,23 @@ from otobo_znuny.errors import (
     OutcomeUnknownError,
     RequestTimeoutError,
     ResponseError,
+    RouteMismatchError,
     SessionExpiredError,
     TransportError,
     WebServiceNotFoundError,
     scrub,
+    snippet,
 )
 from otobo_znuny.operations.call import Call
 from otobo_znuny.operations.http import HttpRequest, build_http_request, webservice_probe
-from otobo_znuny.operations.replies import check_http_reply
+from otobo_znuny.operations.replies import check_http_reply, route_refusal
 from otobo_znuny.wire.mapping import credentials_to_wire
 
 __all__ = [
     "AuthState",
     "RawReply",
     "RenewSession",
+    "RouteMethods",
     "Send",
     "Sleep",
     "can_create_sessions",
@@ -117,6 +120,10 @@ class AuthState:
         return [v for v in values if v]
 
 
+RouteMethods = dict[TicketOperation, str]
+"""Per client: the method that a route's ``fallback_method`` turned out to need, per operation."""
+
+
 def _credentials(state: AuthState, call: Call[Any]) -> dict[str, str]:
     if call.auth == "none":
         return {}
@@ -188,18 +195,56 @@ def _parse(call: Call[T], body: bytes, secrets: list[str]) -> T:
         raise
 
 
+def _route_mismatch(
+    config: ClientConfig, call: Call[Any], refused: list[str], body: bytes, secrets: list[str]
+) -> RouteMismatchError:
+    """The error for a route that the server refused with every method tried."""
+    operation = call.operation
+    route = config.route_for(operation)
+    sent = " or ".join(refused)
+    answer = snippet(body, secrets)
+    if len(refused) > 1:
+        fix = f"the path {route.path!r} is probably wrong"
+    else:
+        preferred = "PUT" if operation is TicketOperation.UPDATE else "POST"
+        suggestion = preferred if preferred not in refused else "GET"
+        fix = f"name the method the web service routes there, e.g. Route(path={route.path!r}, method={suggestion!r})"
+    return RouteMismatchError(
+        f"{operation.value}: the web service {config.webservice_name!r} has no operation for {sent} "
+        f"on route {route.path!r} (the server answered: {answer}); route matching failed, so nothing ran on "
+        f"the server. Fix TicketOperation.{operation.name} in operation_url_map: {fix}, or read the routes "
+        "from the web service's YAML export with ClientConfig.from_webservice_yaml(...).",
+        operation=operation.value,
+        method=refused[-1],
+        route=route.path,
+        content_type="text/plain",
+        body_snippet=answer,
+    )
+
+
 def run_call(
-    config: ClientConfig, state: AuthState, call: Call[T], policy: RetryPolicy
+    config: ClientConfig,
+    state: AuthState,
+    call: Call[T],
+    policy: RetryPolicy,
+    methods: RouteMethods | None = None,
 ) -> Generator[Send | Sleep | RenewSession, Any, T]:
     """Perform ``call``: send, retry what is safe to retry, renew an expired session once, parse.
+
+    A route the server refuses for the method sent (HTTP 500 "Error while determine Operation": nothing
+    ran) is re-sent once with the route's ``fallback_method``; the method that worked is kept in
+    ``methods`` for later calls.
 
     Raises:
         NotLoggedInError: no credentials and the call needs them.
         TransportError: no usable answer (``OutcomeUnknownError`` for writes that may have happened).
+        RouteMismatchError: no operation of the web service takes the route with any method tried.
         ResponseError: a non-JSON or 5xx reply, after the allowed retries.
         OTOBOError: the server's business error (typed by its ErrorCode).
     """
     operation = call.operation.value
+    learned: RouteMethods = methods if methods is not None else {}
+    refused: list[str] = []
     attempt = 0
     renewed = False
     probed = False
@@ -209,7 +254,7 @@ def run_call(
         if call.auth == "auto" and state.use_session and state.session_id is None:
             state.session_id = yield RenewSession(None)
         sent_session = state.session_id if (call.auth == "auto" and state.use_session) else None
-        request = build_http_request(config, call, _credentials(state, call))
+        request = build_http_request(config, call, _credentials(state, call), learned.get(call.operation))
         try:
             reply: RawReply = yield Send(request)
         except httpx.HTTPError as exc:
@@ -228,6 +273,22 @@ def run_call(
                 if (yield from _webservice_missing(config)):
                     raise _missing_after_disconnect(config, call, attempt + 1) from None
             raise error from _scrubbed(exc, _secrets(state, call))
+        if route_refusal(reply.status_code, reply.body):
+            refused.append(request.method)
+            route = config.route_for(call.operation)
+            untried = [m for m in (route.method, route.fallback_method) if m is not None and m not in refused]
+            if not untried:
+                learned.pop(call.operation, None)
+                raise _route_mismatch(config, call, refused, reply.body, _secrets(state, call))
+            logger.info(
+                "%s: no operation takes %s on route %r (nothing ran); sending %s",
+                operation,
+                request.method,
+                route.path,
+                untried[0],
+            )
+            learned[call.operation] = untried[0]
+            continue
         try:
             secrets = _secrets(state, call)
             check_http_reply(operation, reply.status_code, reply.content_type, reply.body, reply.retry_after, secrets)

@@ -1,5 +1,10 @@
-"""Compatibility module (documented path): re-exports only."""
+"""Compatibility module (documented path): re-exports, and 1.4's ``OperationUrlMap`` alias."""
 
-from otobo_znuny.config import ClientConfig, Route, ServerFlavor
+from typing import TypeAlias
 
-__all__ = ["ClientConfig", "Route", "ServerFlavor"]
+from otobo_znuny.config import ClientConfig, Route, ServerFlavor, TicketOperation
+
+OperationUrlMap: TypeAlias = dict[TicketOperation, str | Route]
+"""``ClientConfig.operation_url_map``: a path (plain string) or a ``Route`` per operation."""
+
+__all__ = ["ClientConfig", "OperationUrlMap", "Route", "ServerFlavor"]

@@ -1,6 +1,6 @@
 """Compatibility module (documented path): re-exports only."""
 
-from otobo_znuny.models.base import UNSET, IdName
+from otobo_znuny.models.base import CLEAR, UNSET, IdName
 from otobo_znuny.models.history import HistoryEntry
 from otobo_znuny.models.search import DynamicFieldFilter, SortField, SortOrder, TicketSearch, TimeFilter
 from otobo_znuny.models.ticket import (
@@ -14,6 +14,7 @@ from otobo_znuny.models.ticket import (
 )
 
 __all__ = [
+    "CLEAR",
     "UNSET",
     "Article",
     "Attachment",

@@ -1,6 +1,6 @@
 """Domain models: snake_case, validated before anything is sent."""
 
-from otobo_znuny.models.base import UNSET, DomainModel, IdName, Unset
+from otobo_znuny.models.base import CLEAR, UNSET, Clear, DomainModel, IdName, Unset
 from otobo_znuny.models.history import HistoryEntry
 from otobo_znuny.models.search import (
     DynamicFieldFilter,
@@ -24,9 +24,11 @@ from otobo_znuny.models.ticket import (
 )
 
 __all__ = [
+    "CLEAR",
     "UNSET",
     "Article",
     "Attachment",
+    "Clear",
     "DomainModel",
     "DynamicFieldFilter",
     "DynamicFieldValue",

@@ -1,19 +1,48 @@
-"""Shared pieces of the domain models: the base class, ``IdName`` and the ``UNSET`` marker."""
+"""Shared pieces of the domain models: the base class, ``IdName`` and the ``CLEAR``/``UNSET`` markers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, model_validator
 
-__all__ = ["UNSET", "DomainModel", "IdName", "IdNameLike", "Unset", "coerce_id_name"]
+__all__ = [
+    "CLEAR",
+    "UNSET",
+    "Clear",
+    "DomainModel",
+    "IdName",
+    "IdNameLike",
+    "Unset",
+    "accept_original_names",
+    "coerce_id_name",
+]
 
 
 class DomainModel(BaseModel):
     """Base of every domain model: snake_case fields, validated on assignment too."""
 
     model_config = ConfigDict(validate_assignment=True, extra="forbid")
+
+
+class _ClearType(Enum):
+    CLEAR = "CLEAR"
+
+    def __repr__(self) -> str:
+        return "CLEAR"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+CLEAR = _ClearType.CLEAR
+"""Clears a value in a ``TicketUpdate`` where the server can clear it: ``customer_user`` (together with
+a ``customer_id``) and dynamic-field values (``dynamic_fields={"OrderID": CLEAR}``). ``None`` never
+clears: it means "leave unchanged", as in the original library."""
+
+Clear = Literal[_ClearType.CLEAR]
 
 
 class _UnsetType(Enum):
@@ -27,23 +56,66 @@ class _UnsetType(Enum):
 
 
 UNSET = _UnsetType.UNSET
-"""Marks a field of ``TicketUpdate`` as "leave unchanged" (distinct from ``None`` = clear)."""
+"""Kept for code written against earlier versions of this package: the same as ``None`` ("leave
+unchanged") wherever a model accepts it."""
 
 Unset = Literal[_UnsetType.UNSET]
+
+
+def accept_original_names(
+    data: Any,
+    renamed: Mapping[str, str] | None = None,
+    *,
+    none_means_default: Iterable[str] = (),
+    unset_means_none: bool = False,
+) -> Any:
+    """Prepare constructor input so code written for the original library (otobo-znuny 1.4) keeps working.
+
+    ``renamed`` maps an original field name to ours (``{"to_addr": "to"}``); ``None`` for a field in
+    ``none_means_default`` is dropped so the field's default (an empty list or dict) applies; with
+    ``unset_means_none``, ``UNSET`` values are dropped (the fields default to ``None``).
+
+    Raises:
+        ValueError: both spellings of one field are given.
+    """
+    if not isinstance(data, dict):
+        return data
+    result = dict(data)
+    for original, ours in (renamed or {}).items():
+        if original in result:
+            if ours in result:
+                raise ValueError(f"give {ours} or {original} (its name in otobo-znuny 1.4), not both")
+            result[ours] = result.pop(original)
+    for name in none_means_default:
+        if name in result and result[name] is None:
+            del result[name]
+    if unset_means_none:
+        result = {key: value for key, value in result.items() if value is not UNSET}
+    return result
 
 
 class IdName(DomainModel):
     """A server object named by its numeric ``id``, its ``name``, or both (at least one).
 
-    When both are known, requests send only the ID (the server validates by ID).
+    Names are stripped; an empty name counts as no name. When both are known, requests send only the
+    ID (the server validates by ID). Immutable and hashable, as in the original library.
     """
+
+    model_config = ConfigDict(frozen=True)
 
     id: int | None = None
     name: str | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return value.strip() or None
+
     @model_validator(mode="after")
     def _at_least_one(self) -> IdName:
-        if self.id is None and (self.name is None or not self.name.strip()):
+        if self.id is None and self.name is None:
             raise ValueError("IdName needs an id or a non-empty name")
         return self
 

@@ -8,13 +8,15 @@ is a named field, and invalid values or combinations raise before anything is se
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import Enum
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from otobo_znuny.models.base import DomainModel, IdNameLike
+from otobo_znuny.errors import RequestValidationError
+from otobo_znuny.models.base import DomainModel, IdNameLike, accept_original_names
 
 __all__ = [
     "DynamicFieldFilter",
@@ -86,40 +88,119 @@ class TimeFilter(DomainModel):
         return self
 
 
+_FILTER_SCALARS = (str, int, float, Decimal, date)
+"""Operator values a dynamic-field filter can send (``bool`` is an ``int``; ``datetime`` a ``date``)."""
+
+DF_OPERATORS = (
+    "equals",
+    "like",
+    "greater_than",
+    "greater_than_equals",
+    "smaller_than",
+    "smaller_than_equals",
+    "empty",
+)
+
+
 class DynamicFieldFilter(DomainModel):
-    """A condition on one dynamic field. Several operators are ANDed; a list value is ORed."""
+    """A condition on one dynamic field. Several operators are ANDed; a list value (``equals``,
+    ``like``) is ORed.
+
+    Operator values may be text, numbers, dates or datetimes (sent in the server's time zone). Any
+    value is accepted here, as in the original library; :meth:`check_sendable` refuses what cannot
+    be sent before the search is sent. The original names ``greater`` and ``smaller`` work as
+    keywords and attributes (= ``greater_than``, ``smaller_than``).
+    """
 
     field_name: str
-    equals: str | int | list[str] | None = None
-    like: str | list[str] | None = None
-    greater_than: str | int | datetime | None = None
-    greater_than_equals: str | int | datetime | None = None
-    smaller_than: str | int | datetime | None = None
-    smaller_than_equals: str | int | datetime | None = None
+    equals: Any = None
+    like: Any = None
+    greater_than: Any = None
+    greater_than_equals: Any = None
+    smaller_than: Any = None
+    smaller_than_equals: Any = None
     empty: bool | None = None
     """True: the field has no value; False: it has one."""
 
-    @field_validator("field_name")
+    @model_validator(mode="before")
     @classmethod
-    def _name(cls, value: str) -> str:
-        if not _DF_NAME.match(value):
-            raise ValueError(f"dynamic field names are letters and digits only, got {value!r}")
-        return value
+    def _original_names(cls, data: Any) -> Any:
+        return accept_original_names(data, {"greater": "greater_than", "smaller": "smaller_than"})
 
-    @model_validator(mode="after")
-    def _one_operator(self) -> DynamicFieldFilter:
-        operators = (
-            "equals",
-            "like",
-            "greater_than",
-            "greater_than_equals",
-            "smaller_than",
-            "smaller_than_equals",
-            "empty",
-        )
-        if all(getattr(self, name) is None for name in operators):
-            raise ValueError(f"DynamicFieldFilter for {self.field_name!r} needs at least one operator")
-        return self
+    @property
+    def greater(self) -> Any:
+        """The original library's name of ``greater_than``."""
+        return self.greater_than
+
+    @greater.setter
+    def greater(self, value: Any) -> None:
+        self.greater_than = value
+
+    @property
+    def smaller(self) -> Any:
+        """The original library's name of ``smaller_than``."""
+        return self.smaller_than
+
+    @smaller.setter
+    def smaller(self, value: Any) -> None:
+        self.smaller_than = value
+
+    def check_sendable(self, where: str = "dynamic_fields[0]") -> None:
+        """Check the filter before the search is sent.
+
+        Raises:
+            RequestValidationError: a field name the server would ignore, no operator, or a value that
+                cannot be sent (named as ``<where>.<operator>``).
+        """
+        if not _DF_NAME.match(self.field_name):
+            raise RequestValidationError(
+                f"{where}.field_name",
+                f"dynamic field names are letters and digits only, got {self.field_name!r} "
+                "(the server would ignore the filter and match every ticket)",
+            )
+        if all(getattr(self, name) is None for name in DF_OPERATORS):
+            raise RequestValidationError(
+                where, f"the filter for {self.field_name!r} needs at least one operator (equals, like, ...)"
+            )
+        for name in DF_OPERATORS[:-1]:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            items = value if isinstance(value, (list, tuple)) and name in ("equals", "like") else [value]
+            for item in items:
+                if not isinstance(item, _FILTER_SCALARS):
+                    kinds = "text, a number or a date" + (" (or a list of those)" if name in ("equals", "like") else "")
+                    raise RequestValidationError(f"{where}.{name}", f"expected {kinds}, got {type(item).__name__}")
+
+
+_LIST_FIELDS = (
+    "ticket_ids",
+    "ticket_numbers",
+    "titles",
+    "queues",
+    "states",
+    "state_types",
+    "priorities",
+    "types",
+    "services",
+    "slas",
+    "locks",
+    "owners",
+    "responsibles",
+    "watchers",
+    "created_by",
+    "created_types",
+    "created_states",
+    "created_queues",
+    "created_priorities",
+    "customer_ids",
+    "customer_id_raw",
+    "customer_users",
+    "dynamic_fields",
+    "sort_by",
+    "order_by",
+)
+"""List criteria: ``None`` means "no criterion" (the original library's default), like an empty list."""
 
 
 class TicketSearch(DomainModel):
@@ -179,19 +260,36 @@ class TicketSearch(DomainModel):
     sort_by: list[SortField | str] = Field(default_factory=list)
     order_by: list[SortOrder] = Field(default_factory=list)
     search_in_archive: Literal["AllTickets", "ArchivedTickets", "NotArchivedTickets"] | None = None
-    limit: int | None = Field(default=None, ge=1)
-    """Maximum number of IDs. ``None`` = the server's default (500 on a stock installation)."""
+    limit: int | None = None
+    """Maximum number of IDs (at least 1). ``None`` = the server's default (500 on a stock installation)."""
 
     @model_validator(mode="before")
     @classmethod
-    def _compat_names(cls, data: Any) -> Any:
-        # The original library called ticket_numbers "numbers"; accept it so old code keeps working.
-        if isinstance(data, dict) and "numbers" in data:
-            data = dict(data)
-            if "ticket_numbers" in data:
-                raise ValueError("give ticket_numbers or numbers, not both")
-            data["ticket_numbers"] = data.pop("numbers")
-        return data
+    def _original_names(cls, data: Any) -> Any:
+        # The original library's names (numbers, use_subqueues) and its None for "no criterion".
+        return accept_original_names(
+            data,
+            {"numbers": "ticket_numbers", "use_subqueues": "use_sub_queues"},
+            none_means_default=_LIST_FIELDS,
+        )
+
+    @property
+    def numbers(self) -> list[str]:
+        """The original library's name of ``ticket_numbers``."""
+        return self.ticket_numbers
+
+    @numbers.setter
+    def numbers(self, value: list[str]) -> None:
+        self.ticket_numbers = value
+
+    @property
+    def use_subqueues(self) -> bool:
+        """The original library's name of ``use_sub_queues``."""
+        return self.use_sub_queues
+
+    @use_subqueues.setter
+    def use_subqueues(self, value: bool) -> None:
+        self.use_sub_queues = value
 
     @field_validator("sort_by", mode="before")
     @classmethod
@@ -239,14 +337,6 @@ class TicketSearch(DomainModel):
             raise ValueError("ticket IDs are positive integers (the server returns nothing for others)")
         return value
 
-    @field_validator("ticket_numbers", "titles", "customer_ids", "customer_users", "customer_id_raw")
-    @classmethod
-    def _no_bare_wildcards(cls, value: list[str]) -> list[str]:
-        for item in value:
-            if not item.strip("*% "):
-                raise ValueError(f"{item!r} matches everything and the server ignores it; leave the field empty")
-        return value
-
     @model_validator(mode="after")
     def _combinations(self) -> TicketSearch:
         if self.order_by and not self.sort_by:
@@ -265,17 +355,39 @@ class TicketSearch(DomainModel):
             )
         ):
             raise ValueError("content_search needs at least one article_* criterion")
-        if self.use_sub_queues and not self.queues:
-            raise ValueError("use_sub_queues needs queues")
         for name in ("owners", "responsibles", "watchers", "created_by"):
             for item in getattr(self, name):
                 if item.id is None:
                     raise ValueError(
                         f"{name} can only be searched by ID (the server has no name parameter); got {item.name!r}"
                     )
-        seen = set()
-        for flt in self.dynamic_fields:
-            if flt.field_name in seen:
-                raise ValueError(f"dynamic field {flt.field_name!r} appears twice; combine the operators in one filter")
-            seen.add(flt.field_name)
         return self
+
+    def check_sendable(self) -> None:
+        """Check what the original library accepted but the server would misread (``search_tickets``
+        calls this before sending).
+
+        Raises:
+            RequestValidationError: names the field and the problem.
+        """
+        if self.limit is not None and self.limit < 1:
+            raise RequestValidationError(
+                "limit", f"must be at least 1, got {self.limit} (None asks for the server's default)"
+            )
+        for name in ("ticket_numbers", "titles", "customer_ids", "customer_users", "customer_id_raw"):
+            for item in getattr(self, name):
+                if not item.strip("*% "):
+                    raise RequestValidationError(
+                        name, f"{item!r} matches everything and the server ignores it; leave the field empty"
+                    )
+        if self.use_sub_queues and not self.queues:
+            raise RequestValidationError("use_sub_queues", "needs queues (the server ignores it without them)")
+        seen: set[str] = set()
+        for index, flt in enumerate(self.dynamic_fields):
+            flt.check_sendable(f"dynamic_fields[{index}]")
+            if flt.field_name in seen:
+                raise RequestValidationError(
+                    f"dynamic_fields[{index}]",
+                    f"dynamic field {flt.field_name!r} appears twice; combine the operators in one filter",
+                )
+            seen.add(flt.field_name)

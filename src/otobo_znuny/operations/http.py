@@ -95,8 +95,13 @@ def _check_header_credentials(credentials: dict[str, str], method: str) -> None:
             )
 
 
-def build_http_request(config: ClientConfig, call: Call[Any], credentials: dict[str, str]) -> HttpRequest:
+def build_http_request(
+    config: ClientConfig, call: Call[Any], credentials: dict[str, str], method: str | None = None
+) -> HttpRequest:
     """Method, URL, query, headers and JSON body for ``call`` on the configured route.
+
+    ``method`` overrides the route's method (the route's ``fallback_method``, once the server refused
+    the route's own method).
 
     Body-carrying methods get a JSON object with the credentials inside. GET and DELETE routes get a query
     string (lists as repeated keys); their credentials go in Znuny's ``X-OTRS-Header-*`` headers, or,
@@ -128,23 +133,24 @@ def build_http_request(config: ClientConfig, call: Call[Any], credentials: dict[
     url = config.url_for(route, path_params)
     secret_path = quote(path_params["SessionID"], safe=",") if "SessionID" in path_params else None
     headers = {"Accept": "application/json"}
-    if route.method in ("GET", "DELETE"):
+    method = method or route.method
+    if method in ("GET", "DELETE"):
         query: list[tuple[str, str]] = []
         if config.flavor is ServerFlavor.ZNUNY:
-            _check_header_credentials(credentials, route.method)
+            _check_header_credentials(credentials, method)
             headers.update({_CREDENTIAL_HEADERS[key]: value for key, value in credentials.items()})
         else:
             query.extend(credentials.items())
         for key, value in params.items():
             query.extend((key, item) for item in _query_value(key, value, operation))
-        return HttpRequest(operation, route.method, url, tuple(query), headers, None, secret_path)
+        return HttpRequest(operation, method, url, tuple(query), headers, None, secret_path)
     body = {**credentials, **params}
     if not body:
         # The server refuses "{}" (CONTRACT 1.6); only SessionGet without a session could get here.
         raise RequestValidationError(operation, "nothing to send: the request would be an empty JSON object")
     headers["Content-Type"] = JSON_CONTENT_TYPE
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return HttpRequest(operation, route.method, url, (), headers, content, secret_path)
+    return HttpRequest(operation, method, url, (), headers, content, secret_path)
 
 
 def webservice_probe(config: ClientConfig) -> HttpRequest:

@@ -15,7 +15,7 @@ from otobo_znuny.config import ServerFlavor, TicketOperation
 from otobo_znuny.errors import ConfigurationError, ResponseError, UnexpectedReplyError, error_from_reply, snippet
 from otobo_znuny.wire.shapes import WsReply
 
-__all__ = ["check_http_reply", "parse_retry_after", "reply_parser"]
+__all__ = ["check_http_reply", "parse_retry_after", "reply_parser", "route_refusal"]
 
 R = TypeVar("R", bound=WsReply)
 T = TypeVar("T")
@@ -39,6 +39,20 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if seconds != seconds or seconds < 0:  # NaN or in the past
         return 0.0 if seconds == seconds else None
     return seconds
+
+
+_NO_OPERATION = re.compile(rb"^HTTP::REST Error while determine Operation for request URI '[^'\r\n]*'\.\s*$")
+
+
+def route_refusal(status_code: int, body: bytes) -> bool:
+    """Whether the reply is the REST transport's "no operation for this method and path" answer.
+
+    Both servers answer HTTP 500 with the plain text ``HTTP::REST Error while determine Operation for
+    request URI '<path>'.`` (CONTRACT 1.3; recorded on Znuny 7.0.19 and OTOBO 11.0.6, exchange 30) when no
+    route takes the request's method on its path. Route matching runs before any operation, so such a
+    request changed nothing.
+    """
+    return status_code == 500 and _NO_OPERATION.match(body) is not None
 
 
 def _fault_string(body: bytes) -> str | None:

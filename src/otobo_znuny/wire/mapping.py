@@ -12,7 +12,8 @@ import binascii
 import contextlib
 import json
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
+from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
@@ -24,7 +25,15 @@ from otobo_znuny.models.base import IdName
 from otobo_znuny.models.history import HistoryEntry
 from otobo_znuny.models.search import TicketSearch, TimeFilter
 from otobo_znuny.models.session import SessionInfo
-from otobo_znuny.models.ticket import TICKET_ATTRIBUTES, Article, Attachment, Ticket, TicketCreate, TicketUpdate
+from otobo_znuny.models.ticket import (
+    DEFAULT_CONTENT_TYPE,
+    TICKET_ATTRIBUTES,
+    Article,
+    Attachment,
+    Ticket,
+    TicketCreate,
+    TicketUpdate,
+)
 from otobo_znuny.wire.shapes import (
     WsArticle,
     WsAttachment,
@@ -62,14 +71,13 @@ __all__ = [
     "history_from_wire",
     "id_name_to_wire",
     "session_info_from_wire",
+    "ticket_attributes_to_wire",
     "ticket_create_to_wire",
     "ticket_from_wire",
     "ticket_get_to_wire",
     "ticket_search_to_wire",
     "ticket_update_to_wire",
 ]
-
-DEFAULT_CONTENT_TYPE = "text/plain; charset=utf-8"
 
 
 class WriteLimits:
@@ -238,6 +246,15 @@ def _ticket_attributes(values: dict[str, Any], tz: tzinfo) -> dict[str, Any]:
     return ticket
 
 
+def ticket_attributes_to_wire(values: dict[str, Any], tz: tzinfo) -> dict[str, Any]:
+    """The ``Ticket`` object for attribute values named as in ``TICKET_ATTRIBUTES`` (present keys only).
+
+    Raises:
+        RequestValidationError: a pending time that cannot be sent.
+    """
+    return _ticket_attributes(values, tz)
+
+
 _ID_NAME_FIELDS = (
     ("queue", "Queue", None),
     ("state", "State", None),
@@ -263,8 +280,10 @@ def ticket_create_to_wire(
     """TicketCreate parameters.
 
     Raises:
-        RequestValidationError: a field the server requires is missing (named), or a limit is exceeded.
+        RequestValidationError: a field the server requires is missing or invalid (named), or a limit is
+            exceeded.
     """
+    ticket.check_sendable()
     if ticket.queue is None:
         raise RequestValidationError("queue", "TicketCreate needs a queue (IdName(name=...) or IdName(id=...))")
     if not ticket.customer_user:
@@ -310,8 +329,9 @@ def ticket_update_to_wire(
     """TicketUpdate parameters: only what the update sets.
 
     Raises:
-        RequestValidationError: the update changes nothing, or a limit is exceeded.
+        RequestValidationError: the update is invalid (named), changes nothing, or exceeds a limit.
     """
+    update.check_sendable()
     wire: dict[str, Any] = {}
     if update.id is not None:  # the ID is unambiguous; the server would let a TicketNumber win over it
         wire["TicketID"] = update.id
@@ -328,7 +348,7 @@ def ticket_update_to_wire(
     if fields:
         wire["DynamicField"] = dynamic_fields_to_wire(fields, tz)
     if len(wire) == 1:
-        raise RequestValidationError("TicketUpdate", "the update sets nothing (every field is UNSET)")
+        raise RequestValidationError("TicketUpdate", "the update sets nothing (every field is None)")
     return wire
 
 
@@ -475,8 +495,14 @@ def _time_filter_to_wire(prefix: str, flt: TimeFilter, tz: tzinfo) -> dict[str, 
 
 
 def _filter_value(value: Any, tz: tzinfo) -> Any:
-    if isinstance(value, datetime):
+    if isinstance(value, (list, tuple)):
+        return [_filter_value(item, tz) for item in value]
+    if isinstance(value, bool):
+        return wire_bool(value)
+    if isinstance(value, (datetime, date)):
         return format_server_time(value, tz)
+    if isinstance(value, Decimal):
+        return str(value)
     return value
 
 
@@ -484,8 +510,10 @@ def ticket_search_to_wire(search: TicketSearch, *, tz: tzinfo) -> dict[str, Any]
     """TicketSearch parameters. Lists of names and lists of IDs go to their own keys.
 
     Raises:
-        RequestValidationError: a list mixes names and IDs (the server would AND them, not OR).
+        RequestValidationError: a list mixes names and IDs (the server would AND them, not OR), or a
+            criterion the server would misread (see ``TicketSearch.check_sendable``).
     """
+    search.check_sendable()
     wire: dict[str, Any] = {}
     if search.ticket_ids:
         wire["TicketID"] = [str(i) for i in search.ticket_ids]
@@ -675,7 +703,10 @@ def ticket_from_wire(wire: WsTicket, tz: tzinfo) -> Ticket:
     if wire.UntilTime is not None:
         extra["UntilTime"] = wire.UntilTime
     return _new_ticket(
-        {
+        {  # in the field order of Ticket, so repr and dumps equal those of a validated Ticket
+            "number": wire.TicketNumber,
+            "title": wire.Title,
+            "lock": _id_name(wire.LockID, wire.Lock),
             "queue": _id_name(wire.QueueID, wire.Queue),
             "state": _id_name(wire.StateID, wire.State),
             "priority": _id_name(wire.PriorityID, wire.Priority),
@@ -684,17 +715,14 @@ def ticket_from_wire(wire: WsTicket, tz: tzinfo) -> Ticket:
             "responsible": _id_name(wire.ResponsibleID, wire.Responsible),
             "customer_user": wire.CustomerUserID or None,
             "customer_id": wire.CustomerID or None,
+            "created_at": parse_server_time(wire.Created, tz),
+            "changed_at": parse_server_time(wire.Changed, tz),
             "dynamic_fields": dynamic_fields_from_wire(wire.DynamicField),
             "id": wire.TicketID,
-            "number": wire.TicketNumber,
-            "title": wire.Title,
-            "lock": _id_name(wire.LockID, wire.Lock),
             "service": _id_name(wire.ServiceID, wire.Service),
             "sla": _id_name(wire.SLAID, wire.SLA),
             "state_type": wire.StateType,
             "group_id": wire.GroupID,
-            "created_at": parse_server_time(wire.Created, tz),
-            "changed_at": parse_server_time(wire.Changed, tz),
             "created_by": wire.CreateBy,
             "changed_by": wire.ChangeBy,
             "archived": wire.ArchiveFlag == "y",

@@ -11,6 +11,8 @@ import math
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+from otobo_znuny.models.base import CLEAR
+
 __all__ = [
     "format_server_time",
     "minutes",
@@ -84,8 +86,8 @@ def wire_bool(value: bool) -> int:
 
 
 def dynamic_field_value_to_wire(value: Any, tz: tzinfo) -> Any:
-    """A dynamic-field value for TicketCreate/TicketUpdate: ``None`` clears (``""``), dates formatted."""
-    if value is None:
+    """A dynamic-field value for TicketCreate/TicketUpdate: ``CLEAR`` (or ``None``) is ``""``, dates formatted."""
+    if value is None or value is CLEAR:
         return ""
     if isinstance(value, bool):
         return wire_bool(value)

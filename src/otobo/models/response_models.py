@@ -1,0 +1,4 @@
+"""Compatibility module (documented path): re-exports ``otobo_znuny.models.response_models``."""
+
+from otobo_znuny.models.response_models import *  # noqa: F403
+from otobo_znuny.models.response_models import __all__ as __all__

@@ -1,0 +1,5 @@
+from pydantic import BaseModel, ConfigDict
+
+
+class StrictBaseModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
