@@ -82,3 +82,53 @@ def to_wire(value: Any) -> Any:
     if isinstance(value, list):
         return list(value)
     return value
+
+
+_IMPORT_NAME = re.compile(r"[A-Za-z0-9]+")
+
+
+def import_definitions(fields: dict[str, DynamicFieldDef], document: Any) -> list[str]:
+    """Add the fields of an ``Admin::DynamicField::Import`` document (``{"DynamicFields": {name:
+    definition}}``, the YAML of Znuny's import and of the admin interface's Import/Export) to ``fields``,
+    as the import does without ``--overwrite-existing-configurations``: a field whose name exists
+    already, valid or not and of whatever type, is left as it is (``ZnunyHelper.pm``
+    ``_DynamicFieldsCreateIfNotExists``). Returns the names added, in the document's order.
+
+    Raises:
+        ValueError: the document has no ``DynamicFields`` mapping, or a definition has an invalid name,
+            an unknown ``FieldType`` or ``ObjectType`` (Znuny's console prints an error for those).
+    """
+    definitions = document.get("DynamicFields") if isinstance(document, dict) else None
+    if not isinstance(definitions, dict):
+        raise ValueError("a dynamic-field import document needs a DynamicFields mapping (name -> definition)")
+    added: list[str] = []
+    for key, definition in definitions.items():
+        if not isinstance(definition, dict):
+            raise ValueError(f"dynamic field {key!r}: the definition must be a mapping")
+        name = str(definition.get("Name") or key)
+        field_type = definition.get("FieldType")
+        object_type = definition.get("ObjectType", "Ticket")
+        if not _IMPORT_NAME.fullmatch(name):
+            raise ValueError(f"dynamic field {name!r}: names are letters and digits only")
+        if field_type not in FIELD_TYPES:
+            raise ValueError(f"dynamic field {name!r}: unknown FieldType {field_type!r}")
+        if object_type not in ("Ticket", "Article"):
+            raise ValueError(f"dynamic field {name!r}: unknown ObjectType {object_type!r}")
+        if name in fields:
+            continue
+        config = definition.get("Config") or {}
+        possible = config.get("PossibleValues") or {}
+        regex_items = config.get("RegExList") or []
+        regexes = [item["Value"] for item in regex_items if isinstance(item, dict) and item.get("Value")]
+        fields[name] = DynamicFieldDef(
+            id=max((f.id for f in fields.values()), default=0) + 1,
+            name=name,
+            field_type=field_type,
+            object_type=object_type,
+            label=str(definition.get("Label") or name),
+            possible_values={str(k): str(v) for k, v in possible.items()} if isinstance(possible, dict) else {},
+            regex_list=regexes,
+            valid=str(definition.get("ValidID", 1)) == "1",
+        )
+        added.append(name)
+    return added
