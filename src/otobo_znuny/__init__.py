@@ -24,6 +24,7 @@ from otobo_znuny.errors import (
     BatchFetchError,
     ConfigurationError,
     ConnectError,
+    DuplicateWriteError,
     InvalidParameterError,
     MissingDependencyError,
     MissingParameterError,
@@ -41,6 +42,7 @@ from otobo_znuny.errors import (
     TicketNotFoundError,
     TransportError,
     UnexpectedReplyError,
+    WriteNotAppliedError,
 )
 from otobo_znuny.models import (
     UNSET,
@@ -76,6 +78,7 @@ __all__ = [
     "ClientConfig",
     "ConfigurationError",
     "ConnectError",
+    "DuplicateWriteError",
     "DynamicFieldFilter",
     "GetOptions",
     "HistoryEntry",
@@ -114,5 +117,6 @@ __all__ = [
     "TimeFilter",
     "TransportError",
     "UnexpectedReplyError",
+    "WriteNotAppliedError",
     "__version__",
 ]

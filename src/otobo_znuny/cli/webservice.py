@@ -8,10 +8,13 @@ interface's export, so ``Admin::WebService::Add --source-path`` and the web impo
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from otobo_znuny._yaml_import import import_yaml
@@ -24,12 +27,14 @@ __all__ = [
     "AgentSpec",
     "ConsoleCommand",
     "ConsoleCommandFailed",
+    "console_prefix",
     "layout_routes",
     "parse_groups",
     "parse_operations",
     "render_webservice",
     "run_plan",
     "setup_plan",
+    "temporary_yaml_path",
     "webservice_document",
 ]
 
@@ -223,6 +228,21 @@ class AgentSpec:
     groups: Sequence[tuple[str, str]] = ()
 
 
+def console_prefix(console: str) -> tuple[str, ...]:
+    """The ``--console`` prefix split like a shell would.
+
+    Raises:
+        RequestValidationError: empty or unparsable.
+    """
+    try:
+        prefix = tuple(shlex.split(console))
+    except ValueError as exc:
+        raise RequestValidationError("--console", f"cannot split {console!r}: {exc}") from None
+    if not prefix:
+        raise RequestValidationError("--console", "give the console command, e.g. 'bin/otobo.Console.pl'")
+    return prefix
+
+
 def setup_plan(console: str, *, name: str, source_path: str, agent: AgentSpec | None = None) -> list[ConsoleCommand]:
     """The console commands that add the web service and, with ``agent``, the agent and its groups.
 
@@ -232,12 +252,7 @@ def setup_plan(console: str, *, name: str, source_path: str, agent: AgentSpec | 
     Raises:
         RequestValidationError: an empty or unparsable prefix, or an invalid name.
     """
-    try:
-        prefix = tuple(shlex.split(console))
-    except ValueError as exc:
-        raise RequestValidationError("--console", f"cannot split {console!r}: {exc}") from None
-    if not prefix:
-        raise RequestValidationError("--console", "give the console command, e.g. 'bin/otobo.Console.pl'")
+    prefix = console_prefix(console)
     commands = [
         ConsoleCommand((*prefix, "Admin::WebService::Add", "--name", _check_name(name), "--source-path", source_path))
     ]
@@ -307,3 +322,12 @@ def run_plan(commands: Sequence[ConsoleCommand], echo: Callable[[str], None], ru
                 f"command {index} of {len(commands)} ({command.command_name}) failed with exit status {status}; "
                 "the commands after it were not run"
             )
+
+
+def temporary_yaml_path(prefix: str) -> Path:
+    """A new temporary ``.yml`` file that the console can read when it runs as another user
+    (``sudo -u otrs``); the YAML files of the setup hold no secret."""
+    handle, path = tempfile.mkstemp(prefix=prefix, suffix=".yml")
+    os.close(handle)
+    os.chmod(path, 0o644)
+    return Path(path)

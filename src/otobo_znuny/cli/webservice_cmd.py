@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from otobo_znuny.cli.key_field import check_key_field_name, render_key_field, setup_key_field
 from otobo_znuny.cli.runner import hidden_prompt, reporting_errors, stdin_is_interactive
 from otobo_znuny.cli.settings import ENV_NAMES, LayoutName
 from otobo_znuny.cli.webservice import (
     AgentSpec,
+    console_prefix,
     parse_groups,
     parse_operations,
     render_webservice,
     run_plan,
     setup_plan,
+    temporary_yaml_path,
 )
 from otobo_znuny.config import ServerFlavor
 from otobo_znuny.errors import RequestValidationError
@@ -35,6 +37,15 @@ LayoutOption = Annotated[LayoutName, typer.Option("--layout", help="post or rest
 OperationsOption = Annotated[
     Optional[str],
     typer.Option("--operations", help="Comma-separated, e.g. TicketCreate,TicketGet (default: all of the layout)."),
+]
+KeyFieldOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--key-field",
+        metavar="NAME",
+        help="Also create the Text ticket dynamic field NAME (e.g. ClientRequestID) that stores idempotency keys "
+        "(ClientConfig.idempotency_key_field; docs/reliability.md).",
+    ),
 ]
 FlavorOption = Annotated[
     Optional[ServerFlavor],
@@ -74,16 +85,47 @@ def render_command(
     out: Annotated[
         Optional[Path], typer.Option("--out", metavar="FILE", help="Write to FILE instead of stdout.")
     ] = None,
+    key_field: KeyFieldOption = None,
+    key_field_out: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--key-field-out",
+            metavar="FILE",
+            help="With --key-field: write the dynamic field's YAML (for Admin::DynamicField::Import <FILE> on "
+            "Znuny, or Admin -> Dynamic Fields -> Import/Export) to FILE.",
+        ),
+    ] = None,
 ) -> None:
     """Print the web-service YAML (for Admin::WebService::Add or the admin interface's import)."""
     with reporting_errors([]):
         server = _server_flavor(ctx, flavor)
         text = render_webservice(name, layout.value, parse_operations(operations, layout.value, server), server)
+        field_text = _key_field_yaml(key_field, key_field_out)
         if out is None:
             sys.stdout.write(text)
         else:
             out.write_text(text, encoding="utf-8")
             sys.stderr.write(f"wrote {out}\n")
+        if key_field_out is not None and field_text is not None:
+            key_field_out.write_text(field_text, encoding="utf-8")
+            sys.stderr.write(f"wrote {key_field_out} (dynamic field {key_field})\n")
+
+
+def _key_field_yaml(key_field: str | None, key_field_out: Path | None) -> str | None:
+    """The key field's YAML for ``render``, or None without ``--key-field``.
+
+    Raises:
+        RequestValidationError: one option without the other, or an invalid field name.
+    """
+    if key_field is None:
+        if key_field_out is not None:
+            raise RequestValidationError("--key-field-out", "needs --key-field NAME")
+        return None
+    if key_field_out is None:
+        raise RequestValidationError(
+            "--key-field-out", "give the file for the dynamic field's YAML (the web-service YAML goes to --out/stdout)"
+        )
+    return render_key_field(key_field)
 
 
 def _agent_password(given: str | None, dry_run: bool) -> str:
@@ -143,10 +185,27 @@ def setup_command(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only print the commands.")] = False,
     flavor: FlavorOption = None,
+    key_field: KeyFieldOption = None,
+    key_field_file: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--key-field-file",
+            metavar="FILE",
+            help="Where to write the dynamic field's YAML (Znuny default: a temporary file; OTOBO: printed "
+            "unless given, for the import in the admin interface).",
+        ),
+    ] = None,
+    key_field_source_path: Annotated[
+        Optional[str],
+        typer.Option("--key-field-source-path", help="The field YAML's path as the console sees it, when it differs."),
+    ] = None,
 ) -> None:
     """Add the web service (and optionally an API agent with its groups) through the server's console.
 
-    Each command is printed (passwords masked) before it runs; the first failure stops the setup.
+    Each command is printed (passwords masked) before it runs; the first failure stops the setup. With
+    --key-field, Znuny imports the dynamic field with Admin::DynamicField::Import and the setup checks
+    it with Admin::DynamicField::Export (the import reports success even when it created nothing);
+    OTOBO 11 has no such command: the setup prints the YAML and the step in the admin interface.
     """
     secrets = [value for value in (agent_password, os.environ.get(AGENT_PASSWORD_ENV)) if value]
     with reporting_errors(secrets):
@@ -154,6 +213,11 @@ def setup_command(
         text = render_webservice(name, layout.value, parse_operations(operations, layout.value, server), server)
         if groups is not None and agent is None:
             raise RequestValidationError("--groups", "needs --agent")
+        if key_field is not None:
+            check_key_field_name(key_field)
+        elif key_field_file is not None or key_field_source_path is not None:
+            given = "--key-field-file" if key_field_file is not None else "--key-field-source-path"
+            raise RequestValidationError(given, "needs --key-field")
         spec = None
         if agent is not None:
             password = _agent_password(agent_password, dry_run)
@@ -171,8 +235,10 @@ def setup_command(
             sys.stdout.write(f"# the web-service YAML would be written to {yaml_file or 'a temporary file'}\n")
             for command in setup_plan(console, name=name, source_path=where, agent=spec):
                 sys.stdout.write(f"$ {command.shown()}\n")
+            if key_field is not None:
+                _setup_key_field(console, key_field, server, key_field_file, key_field_source_path, dry_run=True)
             return
-        target = yaml_file if yaml_file is not None else _temporary_yaml_path()
+        target = yaml_file if yaml_file is not None else temporary_yaml_path("otobo-znuny-webservice-")
         try:
             target.write_text(text, encoding="utf-8")
             run_plan(setup_plan(console, name=name, source_path=source_path or str(target), agent=spec), echo=_echo)
@@ -180,13 +246,27 @@ def setup_command(
             if yaml_file is None:
                 target.unlink(missing_ok=True)
         sys.stderr.write(f"web service {name} is set up; use it with --webservice {name} --layout {layout.value}\n")
+        if key_field is not None:
+            _setup_key_field(console, key_field, server, key_field_file, key_field_source_path, dry_run=False)
 
 
-def _temporary_yaml_path() -> Path:
-    handle, path = tempfile.mkstemp(prefix="otobo-znuny-webservice-", suffix=".yml")
-    os.close(handle)
-    os.chmod(path, 0o644)  # the console may run as another user (sudo -u otrs); the YAML holds no secret
-    return Path(path)
+def _setup_key_field(
+    console: str, name: str, server: ServerFlavor, yaml_file: Path | None, source_path: str | None, *, dry_run: bool
+) -> None:
+    setup_key_field(
+        console_prefix(console),
+        name,
+        otobo=server is ServerFlavor.OTOBO,
+        yaml_file=yaml_file,
+        source_path=source_path,
+        dry_run=dry_run,
+        out=_echo,
+        err=_note,
+    )
+
+
+def _note(line: str) -> None:
+    sys.stderr.write(line + "\n")
 
 
 def _echo(line: str) -> None:

@@ -196,6 +196,8 @@ def run_call(
         OTOBOError: the server's business error (typed by its ErrorCode).
     """
     operation = call.operation.value
+    if call.idempotency_key is not None and policy.retry_writes:
+        policy = policy.with_changes(retry_writes=False)  # its flow looks for the key before re-sending
     attempt = 0
     renewed = False
     while True:
