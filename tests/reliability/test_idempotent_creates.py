@@ -4,7 +4,11 @@ duplicates; without the field nothing changes."""
 from __future__ import annotations
 
 import pickle
+import re
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pydantic
 import pytest
@@ -308,3 +312,20 @@ def test_keys_are_fresh_lowercase_uuids() -> None:
     keys = {idempotency.new_key() for _ in range(100)}
     assert len(keys) == 100
     assert all(idempotency.check_key(key) == key and key == str(uuid.UUID(key)) for key in keys)
+
+
+def test_the_benchmark_prints_the_counts_with_and_without_the_key_field() -> None:
+    """``benchmarks/idempotent_creates.py`` shows it as a script; here that it runs and what it prints."""
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "idempotent_creates.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    without = next(line for line in result.stdout.splitlines() if "without key field" in line)
+    keyed = next(line for line in result.stdout.splitlines() if f"with {KEY_FIELD}" in line)
+    numbers = re.compile(r"returned +(\d+) +unknown outcomes +(\d+) +tickets made +(\d+) +duplicates (\d+)")
+    returned, unknown, made, duplicates = map(int, numbers.search(keyed).groups())  # type: ignore[union-attr]
+    assert (returned, unknown, made, duplicates) == (20, 0, 20, 0)
+    returned, unknown, made, duplicates = map(int, numbers.search(without).groups())  # type: ignore[union-attr]
+    assert unknown > 0
+    assert (returned + unknown, made, duplicates) == (20, 20, 0)
