@@ -14,6 +14,7 @@ import pydantic
 import pytest
 
 from otobo_znuny import (
+    BasicAuth,
     ClientConfig,
     ConfigurationError,
     DuplicateWriteError,
@@ -329,3 +330,14 @@ def test_the_benchmark_prints_the_counts_with_and_without_the_key_field() -> Non
     returned, unknown, made, duplicates = map(int, numbers.search(without).groups())  # type: ignore[union-attr]
     assert unknown > 0
     assert (returned + unknown, made, duplicates) == (20, 20, 0)
+
+
+async def test_a_customer_user_login_finds_its_ticket_too() -> None:
+    emulator = keyed_emulator()
+    emulator.faults.drop_connections(rate=1.0, when="after", operations={"TicketCreate"}, count=1)
+    async with make_async_client(emulator, config=keyed_config(), login=False, retry_policy=NO_WAIT) as client:
+        client.login(BasicAuth(customer_user_login="customer-1", password="customer-secret-1"))
+        made = await client.create_ticket(ticket("from the customer"))
+    assert made.title == "from the customer"
+    assert emulator.counters.by_operation["TicketCreate"] == 1
+    assert keys_on_server(emulator) == [made.dynamic_fields[KEY_FIELD]]

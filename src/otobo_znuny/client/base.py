@@ -360,15 +360,14 @@ class ClientCore:
         """
         options = self._get_options({})
         field = self._config.idempotency_key_field
-        if field is None:
-            if idempotency_key is not None:
-                raise ConfigurationError(
-                    "idempotency_key needs ClientConfig(idempotency_key_field=...), the Text ticket dynamic field "
-                    "that stores it on the server (docs/reliability.md); nothing was sent"
-                )
-            call = self._create_call(ticket)
+        if field is None and idempotency_key is not None:
+            raise ConfigurationError(
+                "idempotency_key needs ClientConfig(idempotency_key_field=...), the Text ticket dynamic field "
+                "that stores it on the server (docs/reliability.md); nothing was sent"
+            )
+        if field is None or not isinstance(ticket, TicketCreate):
+            call = self._create_call(ticket)  # raises TypeError for another kind of object
             return flows.write_then_read(call, lambda i: self._ticket_get_call([i], options), ticket)
-        self._create_call(ticket)  # the ticket's own checks (and its type) come first
         key = idempotency.new_key() if idempotency_key is None else idempotency.check_key(idempotency_key)
         by_hand = [f"dynamic_fields.{field}"] if field in ticket.dynamic_fields else []
         by_hand += [

@@ -190,14 +190,20 @@ def find_tickets(
     Raises:
         ConfigurationError: a hit does not carry the key: the server ignored the criterion (``field`` is
             not a valid ticket dynamic field there) and returned unrelated tickets.
+        UnexpectedReplyError: TicketGet did not return every ticket the search found.
     """
     ids: list[int] = yield search(key_search(field, key))
     if not ids:
         return []
     tickets: list[Ticket] = yield get(ids)
+    missing = set(ids) - {ticket.id for ticket in tickets}
+    if missing:
+        raise UnexpectedReplyError(
+            f"TicketGet: the reply lacks ticket(s) {sorted(missing)} that the key search found", operation="TicketGet"
+        )
     strangers = [ticket.id for ticket in tickets if ticket.dynamic_fields.get(field) != key]
-    if strangers or {ticket.id for ticket in tickets} != set(ids):
-        shown = ", ".join(str(i) for i in (strangers or ids))
+    if strangers:
+        shown = ", ".join(str(i) for i in strangers)
         raise ConfigurationError(
             f"TicketSearch for {field} = {key!r} returned ticket(s) {shown}, which do not carry that key: the "
             f"server ignores a criterion on a dynamic field that is not a valid Ticket field and returns other "
