@@ -178,7 +178,22 @@ class RequestTimeoutError(TransportError, httpx.TimeoutException):
     """
 
 
-class OutcomeUnknownError(TransportError):
+class _WriteTransportError(TransportError):
+    """A transport error of a write, with the idempotency key it carried (None without one)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str | None = None,
+        request: httpx.Request | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self.idempotency_key = idempotency_key
+        super().__init__(message, operation=operation, request=request)
+
+
+class OutcomeUnknownError(_WriteTransportError):
     """A write (TicketCreate, TicketUpdate) may have reached the server but its reply was lost.
 
     The library never re-sends such a request blindly: check the helpdesk (e.g. search for the
@@ -187,36 +202,14 @@ class OutcomeUnknownError(TransportError):
     key the write carried (pass it again to ``create_ticket``/``add_note`` to resolve it), else None.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        operation: str | None = None,
-        request: httpx.Request | None = None,
-        idempotency_key: str | None = None,
-    ) -> None:
-        self.idempotency_key = idempotency_key
-        super().__init__(message, operation=operation, request=request)
 
-
-class WriteNotAppliedError(TransportError):
+class WriteNotAppliedError(_WriteTransportError):
     """A keyed write got no usable reply on any attempt, and the search for its idempotency key showed
     each time that it did not happen: nothing was written, so sending it again is safe.
 
     Raised after the retry policy's ``max_retries`` re-sends; ``idempotency_key`` is the key, and the
     last failure is chained as ``__cause__``.
     """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        operation: str | None = None,
-        request: httpx.Request | None = None,
-        idempotency_key: str | None = None,
-    ) -> None:
-        self.idempotency_key = idempotency_key
-        super().__init__(message, operation=operation, request=request)
 
 
 class ResponseError(OTOBOZnunyError):
