@@ -197,7 +197,7 @@ class ClientConfig(BaseModel):
                     f"route {route.path!r} for {operation.value} has unsupported placeholder(s) {sorted(unknown)}"
                 )
         if self.idempotency_key_field is not None:
-            problem = self.key_search_problem()
+            problem = self._key_search_problem()
             if problem:
                 raise ValueError(f"idempotency_key_field={self.idempotency_key_field!r}: {problem}")
         if self.idempotent_articles and TicketOperation.HISTORY_GET not in self.operation_url_map:
@@ -207,7 +207,7 @@ class ClientConfig(BaseModel):
             )
         return self
 
-    def key_search_problem(self) -> str | None:
+    def _key_search_problem(self) -> str | None:
         """Why this configuration cannot look for a ticket by its idempotency key, or None if it can."""
         search = self.operation_url_map.get(TicketOperation.SEARCH)
         if search is None:

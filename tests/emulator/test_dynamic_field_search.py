@@ -132,8 +132,11 @@ def test_import_leaves_an_existing_field_alone_and_reports_what_it_added(tmp_pat
         ({"Name": "Fine", "FieldType": "Text", "ObjectType": "FAQ"}, "unknown ObjectType"),
     ],
 )
-def test_import_refuses_a_malformed_definition(definition: dict[str, Any], problem: str) -> None:
+def test_import_refuses_a_malformed_definition_and_adds_none(definition: dict[str, Any], problem: str) -> None:
+    emulator = Emulator.from_seed("empty")
+    fine = {"Name": "Fine1", "FieldType": "Text"}
     with pytest.raises(ValueError, match=problem):
-        Emulator.from_seed("empty").import_dynamic_fields({"DynamicFields": {"X": definition}})
+        emulator.import_dynamic_fields({"DynamicFields": {"Fine1": fine, "X": definition}})
+    assert "Fine1" not in emulator.helpdesk.data.dynamic_fields
     with pytest.raises(ValueError, match="DynamicFields mapping"):
         Emulator.from_seed("empty").import_dynamic_fields({"Fields": {}})

@@ -101,19 +101,20 @@ def import_definitions(fields: dict[str, DynamicFieldDef], document: Any) -> lis
     definitions = document.get("DynamicFields") if isinstance(document, dict) else None
     if not isinstance(definitions, dict):
         raise ValueError("a dynamic-field import document needs a DynamicFields mapping (name -> definition)")
-    added: list[str] = []
-    for key, definition in definitions.items():
+    checked: list[tuple[str, dict[str, Any]]] = []
+    for key, definition in definitions.items():  # all checked before any is added
         if not isinstance(definition, dict):
             raise ValueError(f"dynamic field {key!r}: the definition must be a mapping")
         name = str(definition.get("Name") or key)
-        field_type = definition.get("FieldType")
-        object_type = definition.get("ObjectType", "Ticket")
         if not _IMPORT_NAME.fullmatch(name):
             raise ValueError(f"dynamic field {name!r}: names are letters and digits only")
-        if field_type not in FIELD_TYPES:
-            raise ValueError(f"dynamic field {name!r}: unknown FieldType {field_type!r}")
-        if object_type not in ("Ticket", "Article"):
-            raise ValueError(f"dynamic field {name!r}: unknown ObjectType {object_type!r}")
+        if definition.get("FieldType") not in FIELD_TYPES:
+            raise ValueError(f"dynamic field {name!r}: unknown FieldType {definition.get('FieldType')!r}")
+        if definition.get("ObjectType", "Ticket") not in ("Ticket", "Article"):
+            raise ValueError(f"dynamic field {name!r}: unknown ObjectType {definition.get('ObjectType')!r}")
+        checked.append((name, definition))
+    added: list[str] = []
+    for name, definition in checked:
         if name in fields:
             continue
         config = definition.get("Config") or {}
@@ -123,8 +124,8 @@ def import_definitions(fields: dict[str, DynamicFieldDef], document: Any) -> lis
         fields[name] = DynamicFieldDef(
             id=max((f.id for f in fields.values()), default=0) + 1,
             name=name,
-            field_type=field_type,
-            object_type=object_type,
+            field_type=str(definition["FieldType"]),
+            object_type=str(definition.get("ObjectType", "Ticket")),
             label=str(definition.get("Label") or name),
             possible_values={str(k): str(v) for k, v in possible.items()} if isinstance(possible, dict) else {},
             regex_list=regexes,
