@@ -32,6 +32,7 @@ if _TYPE_CHECKING:
         BatchFetchError,
         ConfigurationError,
         ConnectError,
+        DuplicateWriteError,
         IncompleteSearchError,
         InvalidParameterError,
         MissingDependencyError,
@@ -53,6 +54,7 @@ if _TYPE_CHECKING:
         UnexpectedReplyError,
         UnknownDynamicFieldError,
         WebServiceNotFoundError,
+        WriteNotAppliedError,
     )
     from otobo_znuny.models import (
         CLEAR,
@@ -94,6 +96,7 @@ _LAZY: dict[str, str] = {
     "BatchFetchError": "otobo_znuny.errors",
     "ConfigurationError": "otobo_znuny.errors",
     "ConnectError": "otobo_znuny.errors",
+    "DuplicateWriteError": "otobo_znuny.errors",
     "IncompleteSearchError": "otobo_znuny.errors",
     "InvalidParameterError": "otobo_znuny.errors",
     "MissingDependencyError": "otobo_znuny.errors",
@@ -115,6 +118,7 @@ _LAZY: dict[str, str] = {
     "UnexpectedReplyError": "otobo_znuny.errors",
     "UnknownDynamicFieldError": "otobo_znuny.errors",
     "WebServiceNotFoundError": "otobo_znuny.errors",
+    "WriteNotAppliedError": "otobo_znuny.errors",
     "CLEAR": "otobo_znuny.models",
     "UNSET": "otobo_znuny.models",
     "Article": "otobo_znuny.models",
@@ -162,6 +166,7 @@ __all__ = [
     "ClientConfig",
     "ConfigurationError",
     "ConnectError",
+    "DuplicateWriteError",
     "DynamicFieldFilter",
     "GetOptions",
     "HistoryEntry",
@@ -204,5 +209,6 @@ __all__ = [
     "UnexpectedReplyError",
     "UnknownDynamicFieldError",
     "WebServiceNotFoundError",
+    "WriteNotAppliedError",
     "__version__",
 ]

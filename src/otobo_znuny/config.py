@@ -151,6 +151,15 @@ class ClientConfig(BaseModel):
             in it and datetimes are sent in it.
         default_state, default_priority: used by ``create_ticket`` when the ticket names none
             (the web interface's defaults); set to ``None`` to require them explicitly.
+        idempotency_key_field: the name of a Text ticket dynamic field the admin created for the
+            purpose (e.g. ``ClientRequestID``). Every ``create_ticket`` then stores an idempotency key
+            in it (its own, or a new UUID), and a lost reply is resolved by searching for the key
+            instead of raising ``OutcomeUnknownError`` (``docs/reliability.md``). Needs TicketSearch
+            on a route with a body (not ``rest_connector``'s GET) and TicketGet.
+        idempotent_articles: every ``update_ticket``/``add_note``/``add_email_article`` that adds
+            articles marks them with an idempotency key in their HistoryComment, and a lost reply is
+            resolved by reading the ticket's history (TicketHistoryGet; agents only). Needs no setup
+            on the server.
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
@@ -162,6 +171,8 @@ class ClientConfig(BaseModel):
     server_timezone: str = "UTC"
     default_state: str | None = "new"
     default_priority: str | None = "3 normal"
+    idempotency_key_field: str | None = None
+    idempotent_articles: bool = False
 
     @field_validator("base_url")
     @classmethod
@@ -202,6 +213,16 @@ class ClientConfig(BaseModel):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    @field_validator("idempotency_key_field")
+    @classmethod
+    def _check_key_field(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9]+", value):
+            raise ValueError(
+                f"idempotency_key_field must be a dynamic field name of letters and digits, got {value!r} "
+                "(Znuny allows no other characters, and TicketSearch reads DynamicField_<Name> only with these)"
+            )
+        return value
+
     @model_validator(mode="after")
     def _check_routes(self) -> ClientConfig:
         for operation, route in self.operation_url_map.items():
@@ -210,7 +231,31 @@ class ClientConfig(BaseModel):
                 raise ValueError(
                     f"route {route.path!r} for {operation.value} has unsupported placeholder(s) {sorted(unknown)}"
                 )
+        if self.idempotency_key_field is not None:
+            problem = self._key_search_problem()
+            if problem:
+                raise ValueError(f"idempotency_key_field={self.idempotency_key_field!r}: {problem}")
+        if self.idempotent_articles and TicketOperation.HISTORY_GET not in self.operation_url_map:
+            raise ValueError(
+                "idempotent_articles=True needs a TicketHistoryGet route: the client reads the ticket's "
+                "history to find an article whose reply was lost"
+            )
         return self
+
+    def _key_search_problem(self) -> str | None:
+        """Why this configuration cannot look for a ticket by its idempotency key, or None if it can."""
+        search = self.operation_url_map.get(TicketOperation.SEARCH)
+        if search is None:
+            return "the key is looked for with TicketSearch, and operation_url_map has no route for it"
+        if search.method in ("GET", "DELETE"):
+            return (
+                f"TicketSearch is routed as {search.method} {search.path!r}, and a query string cannot carry the "
+                "dynamic-field criterion the key search needs; use a POST route (ClientConfig.generic_ticket or "
+                "ready2adopt)"
+            )
+        if TicketOperation.GET not in self.operation_url_map:
+            return "the tickets a key search finds are read with TicketGet, and operation_url_map has no route for it"
+        return None
 
     @property
     def timezone(self) -> ZoneInfo:

@@ -10,7 +10,8 @@
     ├── TransportError                  no usable answer (also an httpx.TransportError)
     │   ├── ConnectError                the request was never delivered; safe to retry (also an httpx.ConnectError)
     │   ├── RequestTimeoutError         no reply in time (also an httpx.TimeoutException)
-    │   └── OutcomeUnknownError         a write may have happened but its reply was lost
+    │   ├── OutcomeUnknownError         a write may have happened but its reply was lost
+    │   └── WriteNotAppliedError        the reply was lost, and the idempotency key shows the write did not happen
     ├── ResponseError                   the server answered, but not with GenericInterface JSON
     │   ├── ReplyTooLargeError          the reply exceeded the configured size limit
     │   ├── UnexpectedReplyError        JSON, but not the shape the operation returns
@@ -25,7 +26,8 @@
     │   ├── TicketDataError             TicketGet.NotValidTicketID / *.NotTicketData
     │   └── ServerConfigurationError    Webservice.InvalidConfiguration, SessionRemove.Fail, ...
     ├── BatchFetchError                 get_tickets: some IDs could not be fetched (carries the rest)
-    └── IncompleteSearchError           a search asked for every match, which the server cannot page
+    ├── IncompleteSearchError           a search asked for every match, which the server cannot page
+    └── DuplicateWriteError             several tickets (or articles) carry one idempotency key
 
 Outside the tree: building a model yourself (``TicketCreate(...)``, ``TicketSearch(...)``,
 ``BasicAuth(...)``) with a bad value raises pydantic's ``ValidationError`` (a ``ValueError``) where
@@ -55,6 +57,7 @@ __all__ = [
     "BatchFetchError",
     "ConfigurationError",
     "ConnectError",
+    "DuplicateWriteError",
     "IncompleteSearchError",
     "InvalidParameterError",
     "MissingDependencyError",
@@ -76,6 +79,7 @@ __all__ = [
     "UnexpectedReplyError",
     "UnknownDynamicFieldError",
     "WebServiceNotFoundError",
+    "WriteNotAppliedError",
     "error_from_reply",
     "scrub",
     "validation_message",
@@ -182,11 +186,37 @@ class RequestTimeoutError(TransportError, httpx.TimeoutException):
     """
 
 
-class OutcomeUnknownError(TransportError):
+class _WriteTransportError(TransportError):
+    """A transport error of a write, with the idempotency key it carried (None without one)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str | None = None,
+        request: httpx.Request | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self.idempotency_key = idempotency_key
+        super().__init__(message, operation=operation, request=request)
+
+
+class OutcomeUnknownError(_WriteTransportError):
     """A write (TicketCreate, TicketUpdate) may have reached the server but its reply was lost.
 
-    The library never re-sends such a request on its own: check the helpdesk (e.g. search for the
-    title) before trying again.
+    The library never re-sends such a request blindly: check the helpdesk (e.g. search for the
+    title) before trying again. With an idempotency key (``docs/reliability.md``) the client looks for
+    the key itself and raises this only when even that lookup failed; ``idempotency_key`` is then the
+    key the write carried (pass it again to ``create_ticket``/``add_note`` to resolve it), else None.
+    """
+
+
+class WriteNotAppliedError(_WriteTransportError):
+    """A keyed write got no usable reply on any attempt, and the search for its idempotency key showed
+    each time that it did not happen: nothing was written, so sending it again is safe.
+
+    Raised after the retry policy's ``max_retries`` re-sends; ``idempotency_key`` is the key, and the
+    last failure is chained as ``__cause__``.
     """
 
 
@@ -423,6 +453,43 @@ class IncompleteSearchError(OTOBOZnunyError):
 
 def _rebuild_incomplete(message: str, argument: str, at_least: int) -> IncompleteSearchError:
     return IncompleteSearchError(message, argument=argument, at_least=at_least)
+
+
+class DuplicateWriteError(OTOBOZnunyError):
+    """More than one ticket (or more articles than were sent) carries one idempotency key: a write
+    whose reply was lost completed after all, or another program used the same key.
+
+    ``idempotency_key`` is the key; ``ticket_ids`` the tickets that carry it (``create_ticket``);
+    ``article_ids`` the articles that carry it and ``ticket_id`` their ticket (``update_ticket``,
+    ``add_note``, ``add_email_article``); ``tickets`` the tickets as read (``create_ticket``), so one
+    can be kept and the others closed or merged.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        idempotency_key: str,
+        operation: str,
+        ticket_ids: Iterable[int] = (),
+        article_ids: Iterable[int] = (),
+        ticket_id: int | None = None,
+        tickets: Iterable[Ticket] = (),
+    ) -> None:
+        self.idempotency_key = idempotency_key
+        self.operation = operation
+        self.ticket_ids = list(ticket_ids)
+        self.article_ids = list(article_ids)
+        self.ticket_id = ticket_id
+        self.tickets = list(tickets)
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_duplicate_write, (str(self), self.__dict__))
+
+
+def _rebuild_duplicate_write(message: str, state: dict[str, Any]) -> DuplicateWriteError:
+    return DuplicateWriteError(message, **state)
 
 
 # One table: the part of the ErrorCode after the dot -> exception class.

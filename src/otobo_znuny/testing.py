@@ -46,19 +46,24 @@ Layout = Literal["generic_ticket", "rest_connector"]
 
 
 def emulator_config(
-    layout: Layout = "generic_ticket", base_url: str | None = None, *, flavor: str | ServerFlavor = "znuny"
+    layout: Layout = "generic_ticket",
+    base_url: str | None = None,
+    *,
+    flavor: str | ServerFlavor = "znuny",
+    **options: Any,
 ) -> ClientConfig:
     """A ``ClientConfig`` for one of the emulator's built-in web services, for an emulator of ``flavor``
     (``base_url`` defaults to ``http://emulator`` plus the flavour's ``/otrs/`` or ``/otobo/`` path).
+    ``options`` are further ``ClientConfig`` fields (e.g. ``idempotency_key_field="ClientRequestID"``).
 
     Raises:
-        ValueError: an unknown flavor.
+        ValueError: an unknown flavor, or an option ``ClientConfig`` refuses.
     """
     server = ServerFlavor(getattr(flavor, "value", flavor))
     url = base_url if base_url is not None else "http://emulator" + get_flavor(server.value).default_script
     if layout == "rest_connector":
-        return ClientConfig.rest_connector(url, flavor=server)
-    return ClientConfig.generic_ticket(url, flavor=server)
+        return ClientConfig.rest_connector(url, flavor=server, **options)
+    return ClientConfig.generic_ticket(url, flavor=server, **options)
 
 
 def make_async_client(
@@ -69,12 +74,15 @@ def make_async_client(
     user: str = EMULATOR_USER,
     password: str = EMULATOR_PASSWORD,
     use_session: bool | None = None,
+    config: ClientConfig | None = None,
     **client_options: Any,
 ) -> OTOBOZnunyClient:
-    """An async client talking to ``emulator`` in-process (configured for its flavour), logged in as
-    ``user`` unless ``login=False``."""
+    """An async client talking to ``emulator`` in-process (configured for its flavour, or with
+    ``config``, e.g. ``emulator_config(idempotency_key_field=...)``), logged in as ``user`` unless
+    ``login=False``."""
     http = httpx.AsyncClient(transport=EmulatorTransport(emulator))
-    client = OTOBOZnunyClient(emulator_config(layout, flavor=emulator.flavor.name), http, **client_options)
+    config = config or emulator_config(layout, flavor=emulator.flavor.name)
+    client = OTOBOZnunyClient(config, http, **client_options)
     if login:
         client.login(BasicAuth(user_login=user, password=password), use_session=use_session)
     return client
@@ -88,12 +96,14 @@ def make_sync_client(
     user: str = EMULATOR_USER,
     password: str = EMULATOR_PASSWORD,
     use_session: bool | None = None,
+    config: ClientConfig | None = None,
     **client_options: Any,
 ) -> OTOBOZnunySyncClient:
-    """A sync client talking to ``emulator`` in-process (configured for its flavour), logged in as
-    ``user`` unless ``login=False``."""
+    """A sync client talking to ``emulator`` in-process (configured for its flavour, or with
+    ``config``), logged in as ``user`` unless ``login=False``."""
     http = httpx.Client(transport=EmulatorTransport(emulator))
-    client = OTOBOZnunySyncClient(emulator_config(layout, flavor=emulator.flavor.name), http, **client_options)
+    config = config or emulator_config(layout, flavor=emulator.flavor.name)
+    client = OTOBOZnunySyncClient(config, http, **client_options)
     if login:
         client.login(BasicAuth(user_login=user, password=password), use_session=use_session)
     return client

@@ -271,3 +271,32 @@ async def test_end_to_end_over_http_without_secrets_in_the_logs(
     assert caplog.records  # the client logged its requests ...
     assert EMULATOR_PASSWORD not in caplog.text  # ... without the password
     assert session_id not in caplog.text  # ... or the session
+
+
+async def test_with_a_key_field_lost_create_and_note_replies_are_resolved(
+    password_env: str, otobo_emulator: Emulator
+) -> None:
+    otobo_emulator.import_dynamic_fields(
+        {"DynamicFields": {"ClientRequestID": {"Name": "ClientRequestID", "FieldType": "Text", "ObjectType": "Ticket"}}}
+    )
+    before = len(otobo_emulator.helpdesk.data.tickets)
+    otobo_emulator.faults.drop_connections(when="after", operations={"TicketCreate", "TicketUpdate"}, count=2)
+    config = system_config(idempotency_key_field="ClientRequestID", idempotent_articles=True)
+    async with OTOBOAdapter(config, transport=EmulatorTransport(otobo_emulator)) as adapter:
+        article = {"Subject": "s", "Body": "b"}
+        created = await adapter.create_ticket(
+            {"Title": "lost once", "Queue": "Support", "CustomerUser": "carla", "Article": article}
+        )
+        note = await adapter.add_note(created["id"], "lost once too")
+    assert otobo_emulator.faults.injected["drop_after"] == 2
+    assert created["title"] == "lost once"
+    assert created["dynamic_fields"]["ClientRequestID"]
+    assert len(otobo_emulator.helpdesk.data.tickets) == before + 1
+    assert note == str(otobo_emulator.helpdesk.data.tickets[int(created["id"])].article_ids[-1])
+
+
+def test_a_key_field_with_a_layout_that_cannot_search_it_is_a_configuration_error(password_env: str) -> None:
+    from otobo_znuny.adapter import AdapterConfigurationError
+
+    with pytest.raises(AdapterConfigurationError, match=r"idempotency_key_field: .*query string cannot carry"):
+        OTOBOAdapter(system_config(layout="rest_connector", idempotency_key_field="ClientRequestID"))

@@ -128,6 +128,19 @@ async def test_after_the_web_service_answered_once_no_probe_is_sent() -> None:
     assert not any(request.method == "GET" for request in recorder.requests)
 
 
+async def test_a_created_session_counts_as_the_web_service_answering() -> None:
+    """SessionCreate answered, so the name is right: a later dropped write is no reason to probe."""
+    emulator = Emulator.from_seed("demo")
+    emulator.faults.drop_connections(rate=1.0, when="after", operations={"TicketCreate"})
+    recorder = Recorder(EmulatorTransport(emulator))
+    config = ClientConfig.generic_ticket(EMULATOR_BASE_URL, webservice_name="GenericTicket")
+    async with OTOBOZnunyClient(config, httpx.AsyncClient(transport=recorder), retry_policy=NO_WAIT) as client:
+        client.login(AUTH, use_session=True)
+        with pytest.raises(OutcomeUnknownError):
+            await client.create_ticket(NEW_TICKET)
+    assert [path.rsplit("/", 1)[-1] for path in recorder.paths()] == ["SessionCreate", "TicketCreate"]
+
+
 # ---- OTOBO: HTTP 500, empty body, no Content-Type (recorded) ---------------------------------------
 
 

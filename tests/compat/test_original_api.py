@@ -217,6 +217,22 @@ class TestNoneMeansUnchanged:
         with pytest.raises(ValidationError, match=f"{field} cannot be cleared"):
             TicketUpdate(id=1, **{field: CLEAR})
 
+    @pytest.mark.parametrize(
+        "build",
+        [
+            lambda: TicketSearch(limit=CLEAR),
+            lambda: TicketSearch(title=CLEAR),
+            lambda: Article(subject=CLEAR, body="b"),
+            lambda: IdName(name=CLEAR),
+            lambda: TicketCreate(title=CLEAR),
+        ],
+        ids=["search limit", "search title", "article subject", "IdName", "create title"],
+    )
+    def test_clear_is_refused_outside_a_ticket_update(self, build: Any) -> None:
+        """pydantic would read the enum as the text "CLEAR" (a str in an int field, a subject "CLEAR")."""
+        with pytest.raises(ValidationError, match=r"CLEAR|cannot be cleared"):
+            build()
+
     def test_none_as_a_dynamic_field_value_is_refused_as_ambiguous(self) -> None:
         with pytest.raises(ValidationError, match="use CLEAR to clear it"):
             TicketUpdate(id=1, dynamic_fields={"OrderID": None})

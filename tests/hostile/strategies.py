@@ -29,10 +29,13 @@ FUZZ = settings(
     max_examples=int(os.environ.get("HOSTILE_MAX_EXAMPLES", "200")),
     deadline=None,
     database=None,
+    derandomize=os.environ.get("HOSTILE_RANDOM", "") != "1",
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 """Moderate example counts (``HOSTILE_MAX_EXAMPLES=5000`` for a deep run), no deadline (CI machines
-vary), no example database in the repository."""
+vary), no example database in the repository. The default run is derandomized, so CI explores the
+same examples every time and a red build always means a change; ``HOSTILE_RANDOM=1`` (with a
+larger ``HOSTILE_MAX_EXAMPLES``) explores new ones, as a deep run should."""
 
 FUZZ_HEAVY = settings(FUZZ, max_examples=max(1, FUZZ.max_examples // 2))
 """Half the examples, for the properties whose every example builds nested models or a client."""

@@ -65,7 +65,12 @@ def build(model: type[Any], kwargs: dict[str, Any], hostile: str | None) -> Any:
     return None
 
 
-_ATTRIBUTE_CHECKS = {"state": "pending_time", "customer_user": "customer_id", "customer_id": "customer_user"}
+_ATTRIBUTE_CHECKS = {
+    "state": "pending_time",
+    "customer_user": "customer_id",
+    "customer_id": "customer_user",
+    "number": "id",  # TicketUpdate needs id or number
+}
 """A hostile value in one of these fields can be refused under the name of the field it combines with."""
 
 
@@ -78,6 +83,9 @@ def refused_by_mapping(
     field = error.field.split(".")[0].split("[")[0]
     if kwargs is not None and kwargs.get(hostile) is None and field in ("TicketUpdate", _ATTRIBUTE_CHECKS.get(hostile)):
         event(f"refused by the mapping: {hostile} left out")
+        return
+    if kwargs is not None and {field, hostile} == {"id", "number"} and {"id", "number"} <= set(kwargs):
+        event("refused by the mapping: id and number together")  # one rule about both: either name is right
         return
     assert field == hostile, error
     event(f"refused by the mapping: {hostile}")

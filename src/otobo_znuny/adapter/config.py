@@ -38,6 +38,7 @@ _CLIENT_FIELDS = {
     "base_url": "server_address",
     "webservice_name": "webservice_name",
     "server_timezone": "server_timezone",
+    "idempotency_key_field": "idempotency_key_field",
 }
 
 
@@ -84,6 +85,9 @@ class OTOBOAdapterConfig(BaseModel):
             with every request.
         known_dynamic_fields: the server's dynamic fields; when given, queries and data naming other
             fields are refused (the server ignores an unknown field in a search and matches all).
+        idempotency_key_field, idempotent_articles: resolve lost replies of ``create_ticket`` and
+            ``add_note`` with idempotency keys (``ClientConfig`` fields of the same names;
+            ``docs/reliability.md``).
 
     Raises:
         pydantic.ValidationError: a field is missing or invalid, or the password cannot be read
@@ -110,6 +114,8 @@ class OTOBOAdapterConfig(BaseModel):
     verify: bool | str = True
     use_session: bool = True
     known_dynamic_fields: list[str] | None = None
+    idempotency_key_field: str | None = None
+    idempotent_articles: bool = False
 
     _password: SecretStr = PrivateAttr()
     _client_config: ClientConfig = PrivateAttr()
@@ -169,7 +175,12 @@ class OTOBOAdapterConfig(BaseModel):
             except ValidationError as error:
                 raise _first_problem(error, field, named=False) from None
             routes[operation] = route
-        return preset.model_copy(update={"operation_url_map": routes})
+        keys = {"idempotency_key_field": self.idempotency_key_field, "idempotent_articles": self.idempotent_articles}
+        try:  # validated with the final routes: the key search needs a TicketSearch route with a body
+            return ClientConfig(**{**dict(preset), "operation_url_map": routes, **keys})
+        except ValidationError as error:
+            field = "idempotency_key_field" if self.idempotency_key_field else "idempotent_articles"
+            raise _first_problem(error, field) from None
 
     @classmethod
     def from_system_config(cls, config: SystemConfig) -> OTOBOAdapterConfig:

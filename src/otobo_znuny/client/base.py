@@ -13,13 +13,14 @@ import warnings
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 from typing import Any, Literal, TypedDict
 
 import httpx
 import pydantic
 
 from otobo_znuny.auth import BasicAuth, SessionAuth
-from otobo_znuny.client import dynamic_fields, flows
+from otobo_znuny.client import dynamic_fields, flows, idempotency
 from otobo_znuny.client.engine import AuthState, RawReply, RouteMethods, can_create_sessions
 from otobo_znuny.client.not_given import NOT_GIVEN, NotGiven
 from otobo_znuny.client.retry import RetryPolicy
@@ -390,6 +391,114 @@ class ClientCore:
                 f"the TicketUpdate route {route.path!r} names the ticket by ID; give TicketUpdate(id=...)",
             )
         return tickets.ticket_update(update, flavor=self._config.flavor, tz=self._config.timezone, limits=self._limits)
+
+    # ---- writes, with or without an idempotency key (pure flows) ----------------------------
+
+    def _create_flow(self, ticket: TicketCreate, idempotency_key: str | None) -> flows.Flow[Ticket]:
+        """``create_ticket``: create and read back; with a key field, keyed (``client.idempotency``).
+
+        Raises:
+            ConfigurationError: ``idempotency_key`` without ``ClientConfig.idempotency_key_field``.
+            RequestValidationError: a bad key, the key field set by hand, or the ticket's own errors.
+        """
+        options = self._get_options({})
+        field = self._config.idempotency_key_field
+        if field is None and idempotency_key is not None:
+            raise ConfigurationError(
+                "idempotency_key needs ClientConfig(idempotency_key_field=...), the Text ticket dynamic field "
+                "that stores it on the server (docs/reliability.md); nothing was sent"
+            )
+        if field is None or not isinstance(ticket, TicketCreate):
+            call = self._create_call(ticket)  # raises TypeError for another kind of object
+            return flows.write_then_read(call, lambda i: self._ticket_get_call([i], options), ticket)
+        key = idempotency.new_key() if idempotency_key is None else idempotency.check_key(idempotency_key)
+        by_hand = [f"dynamic_fields.{field}"] if field in ticket.dynamic_fields else []
+        by_hand += [
+            f"article.dynamic_fields.{field}" for article in ticket.all_articles if field in article.dynamic_fields
+        ]
+        if by_hand:
+            raise RequestValidationError(
+                by_hand[0],
+                "holds the idempotency key, which the client sets: pass create_ticket(..., idempotency_key=...)",
+            )
+        keyed = ticket.model_copy(update={"dynamic_fields": {**ticket.dynamic_fields, field: key}})
+        write = replace(self._create_call(keyed), idempotency_key=key)
+        return idempotency.create_ticket(
+            write,
+            field=field,
+            check_first=idempotency_key is not None,
+            policy=self._policy,
+            search=self._search_call,
+            get=lambda ids: self._ticket_get_call(ids, options),
+            read_back=lambda reference: flows.read_back(
+                reference, lambda i: self._ticket_get_call([i], options), ticket, "TicketCreate"
+            ),
+        )
+
+    def _update_flow(self, update: TicketUpdate, idempotency_key: str | None) -> flows.Flow[Ticket]:
+        """``update_ticket``: update and read back; articles keyed when asked (``client.idempotency``).
+
+        Raises:
+            ConfigurationError, RequestValidationError: see ``_article_flow``.
+        """
+        options = self._get_options({})
+        write = self._article_flow(update, idempotency_key, with_number=False)
+        return self._then_read(write, update, options)
+
+    def _then_read(
+        self, write: flows.Flow[TicketReference], update: TicketUpdate, options: tickets.TicketGetOptions
+    ) -> flows.Flow[Ticket]:
+        reference: TicketReference = yield from write
+        ticket: Ticket = yield from flows.read_back(
+            reference, lambda i: self._ticket_get_call([i], options), update, "TicketUpdate"
+        )
+        return ticket
+
+    def _article_flow(
+        self, update: TicketUpdate, idempotency_key: str | None, *, with_number: bool = True
+    ) -> flows.Flow[TicketReference]:
+        """A TicketUpdate; its articles carry a key when one is given or ``idempotent_articles`` is set.
+
+        Raises:
+            ConfigurationError: a key is wanted but there is no TicketHistoryGet route (or no TicketSearch
+                route for an update by number), or the login is a customer user's (TicketHistoryGet is
+                for agents).
+            RequestValidationError: a bad key, a key for an update without articles, or the update's own
+                errors.
+        """
+        call = self._update_call(update)
+        articles = update.all_articles
+        if idempotency_key is None and not (self._config.idempotent_articles and articles):
+            return flows.single(call)
+        if not articles:
+            raise RequestValidationError(
+                "idempotency_key",
+                "marks the articles a TicketUpdate adds, and this one adds none (changed ticket attributes leave "
+                "nothing the client could find afterwards)",
+            )
+        key = idempotency.new_key() if idempotency_key is None else idempotency.check_key(idempotency_key)
+        self._config.route_for(TicketOperation.HISTORY_GET)
+        if update.id is None:
+            self._config.route_for(TicketOperation.SEARCH)
+        auth = self._auth.auth
+        if isinstance(auth, BasicAuth) and auth.is_customer:
+            raise ConfigurationError(
+                "an idempotency key on articles needs an agent login: a lost reply is resolved with "
+                "TicketHistoryGet, which customer users cannot call (set idempotent_articles=False)"
+            )
+        write = replace(call, params=idempotency.mark_articles(call.params, key), idempotency_key=key)
+        light = tickets.TicketGetOptions(articles=False, dynamic_fields=False)
+        return idempotency.write_articles(
+            write,
+            ticket_id=update.id,
+            ticket_number=update.number,
+            expected=len(articles),
+            check_first=idempotency_key is not None,
+            policy=self._policy,
+            history=self._history_call,
+            search=self._search_call,
+            number_of=(lambda i: self._ticket_get_call([i], light)) if with_number else None,
+        )
 
     def _search_call(self, search: TicketSearch) -> Call[list[int]]:
         if not isinstance(search, TicketSearch):

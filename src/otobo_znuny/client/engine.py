@@ -245,6 +245,8 @@ def run_call(
     operation = call.operation.value
     learned: RouteMethods = methods if methods is not None else {}
     refused: list[str] = []
+    if call.idempotency_key is not None and policy.retry_writes:
+        policy = policy.with_changes(retry_writes=False)  # its flow looks for the key before re-sending
     attempt = 0
     renewed = False
     probed = False

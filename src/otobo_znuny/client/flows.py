@@ -1,8 +1,8 @@
 """Multi-step operations as I/O-free generators.
 
 A flow yields ``Call`` objects and receives each call's parsed result (or has the call's exception
-thrown into it). Both client shells run the same flows, so e.g. "create, then read the ticket back"
-or "split a failing batch to find the bad IDs" exist once.
+thrown into it), or yields a ``Sleep`` to wait. Both client shells run the same flows, so e.g.
+"create, then read the ticket back" or "split a failing batch to find the bad IDs" exist once.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable, Generator, Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Literal, TypeVar
 
+from otobo_znuny.client.engine import Sleep
 from otobo_znuny.errors import (
     AccessDeniedError,
     BatchFetchError,
@@ -36,7 +37,9 @@ __all__ = [
     "finish_batches",
     "get_one_ticket",
     "plan_batches",
+    "read_back",
     "search_all_ids",
+    "single",
     "ticket_by_number",
     "write_then_read",
 ]
@@ -44,7 +47,7 @@ __all__ = [
 logger = logging.getLogger("otobo_znuny")
 
 T = TypeVar("T")
-Flow = Generator[Call[Any], Any, T]
+Flow = Generator[Call[Any] | Sleep, Any, T]
 OnError = Literal["raise", "skip"]
 
 # Errors that mean "this batch contains an ID we may not read": the whole TicketGet fails for one ID.
@@ -117,6 +120,12 @@ def finish_batches(tickets: list[Ticket], failed: dict[int, OTOBOZnunyError], on
     return tickets
 
 
+def single(call: Call[T]) -> Flow[T]:
+    """A flow of one call."""
+    result: T = yield call
+    return result
+
+
 def write_then_read(write: Call[TicketReference], read: Any, fallback: TicketCreate | TicketUpdate) -> Flow[Ticket]:
     """Send a TicketCreate/TicketUpdate, then read the ticket back with TicketGet.
 
@@ -125,15 +134,21 @@ def write_then_read(write: Call[TicketReference], read: Any, fallback: TicketCre
     ``extra["read_back_error"]`` saying why, and a warning is logged.
     """
     reference: TicketReference = yield write
+    ticket: Ticket = yield from read_back(reference, read, fallback, write.operation.value)
+    return ticket
+
+
+def read_back(
+    reference: TicketReference, read: Any, fallback: TicketCreate | TicketUpdate, operation: str
+) -> Flow[Ticket]:
+    """Read the ticket of a successful write back with TicketGet; a failing read never raises (see
+    ``write_then_read``)."""
     try:
         ticket: Ticket = yield from get_one_ticket(read(reference.ticket_id), reference.ticket_id)
         return ticket
     except OTOBOZnunyError as error:
         logger.warning(
-            "%s succeeded for ticket %s, but reading it back failed: %s",
-            write.operation.value,
-            reference.ticket_id,
-            error,
+            "%s succeeded for ticket %s, but reading it back failed: %s", operation, reference.ticket_id, error
         )
         return _ticket_from_request(reference, fallback, error)
 

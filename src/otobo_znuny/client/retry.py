@@ -7,7 +7,10 @@ Retried:
 * HTTP 429 (a proxy's rate limit; the request was not processed): every operation.
 
 TicketCreate and TicketUpdate are never re-sent once they may have reached the server, unless the
-caller opts in with ``retry_writes=True``: the GenericInterface has no idempotency key.
+caller opts in with ``retry_writes=True``: the GenericInterface has no idempotency header. A write
+that carries an idempotency key (``client.idempotency``) is not re-sent by the engine at all, even
+with ``retry_writes``: its flow looks for the key and re-sends only what did not happen, at most
+``max_retries`` times.
 Business errors (``OTOBOError``) are never retried; an expired session is renewed once instead.
 
 A client takes its settings from ``retry_policy=RetryPolicy(...)``; ``max_retries=`` (constructor or

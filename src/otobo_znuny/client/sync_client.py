@@ -217,6 +217,7 @@ class OTOBOZnunySyncClient(ClientCore):
             session_id = self._drive(
                 run_call(self._config, AuthState(auth=auth), call, self._policy, self._route_methods)
             )
+            self._auth.webservice_answered = True  # SessionCreate answered: the web-service name is right
             if self._auth.auth is auth:  # not logged out or in again meanwhile
                 self._auth.session_id = session_id
             return session_id
@@ -226,36 +227,46 @@ class OTOBOZnunySyncClient(ClientCore):
 
     def _flow(self, flow: flows.Flow[T]) -> T:
         try:
-            call = next(flow)
+            step = next(flow)
             while True:
+                if isinstance(step, Sleep):
+                    time.sleep(step.seconds)
+                    step = flow.send(None)
+                    continue
                 try:
-                    result = self._call(call)
+                    result = self._call(step)
                 except OTOBOZnunyError as exc:
-                    call = flow.throw(exc)
+                    step = flow.throw(exc)
                 else:
-                    call = flow.send(result)
+                    step = flow.send(result)
         except StopIteration as stop:
             value: T = stop.value
             return value
 
     # ---- tickets -------------------------------------------------------------------------------
 
-    def create_ticket(self, ticket: TicketCreate) -> Ticket:
+    def create_ticket(self, ticket: TicketCreate, *, idempotency_key: str | None = None) -> Ticket:
         """Create a ticket and return it as the server stored it (read back with TicketGet).
 
-        TicketCreate is never re-sent automatically once it may have reached the server. If the read
-        back fails after a successful create, the ticket is returned from the request data with
-        ``extra["read_back_error"]`` instead of raising.
+        TicketCreate is never re-sent blindly once it may have reached the server. With
+        ``ClientConfig.idempotency_key_field`` set, the ticket carries an idempotency key (``idempotency_key``,
+        else a new UUID) and a lost reply is resolved by looking for it: the ticket that carries it is
+        returned, or, if none does, the create is sent again (``docs/reliability.md``). A key of your
+        own is looked for before the first send too, so calling again with it returns the ticket the
+        first call made. If the read back fails after a successful create, the ticket is returned from
+        the request data with ``extra["read_back_error"]`` instead of raising.
 
         Raises:
-            RequestValidationError: input refused before sending.
-            OutcomeUnknownError: the reply was lost; the ticket may or may not exist.
+            RequestValidationError: input refused before sending (also a malformed ``idempotency_key``).
+            ConfigurationError: ``idempotency_key`` without ``idempotency_key_field``; a key search that
+                finds tickets without the key (the field is not a valid ticket field on the server).
+            OutcomeUnknownError: the reply was lost; the ticket may or may not exist (with a key field:
+                only when looking for the key failed too).
+            WriteNotAppliedError: (key field) every attempt lost its reply and no ticket carries the key.
+            DuplicateWriteError: (key field) several tickets carry the key; it lists them.
             OTOBOError: the server refused the ticket (e.g. ``InvalidParameterError``).
         """
-        options = self._get_options({})
-        return self._flow(
-            flows.write_then_read(self._create_call(ticket), lambda i: self._ticket_get_call([i], options), ticket)
-        )
+        return self._flow(self._create_flow(ticket, idempotency_key))
 
     def get_ticket(self, ticket_id: int | str, **options: Unpack[GetOptions]) -> Ticket:
         """Fetch exactly one ticket (by default with articles and dynamic fields).
@@ -358,18 +369,23 @@ class OTOBOZnunySyncClient(ClientCore):
                 progress(done, len(ids))
             yield result
 
-    def update_ticket(self, update: TicketUpdate) -> Ticket:
+    def update_ticket(self, update: TicketUpdate, *, idempotency_key: str | None = None) -> Ticket:
         """Apply a partial update and return the updated ticket (read back with TicketGet).
 
+        An update that adds articles marks them with an idempotency key when ``idempotency_key`` is
+        given or ``ClientConfig.idempotent_articles`` is set; a lost reply is then resolved from the
+        ticket's history (see ``add_note``). An update without articles leaves nothing to find:
+        its lost reply stays an ``OutcomeUnknownError``.
+
         Raises:
-            RequestValidationError: input refused before sending.
+            RequestValidationError: input refused before sending (also a key for an update without articles).
+            ConfigurationError: a key is wanted, but there is no TicketHistoryGet route or the login is a
+                customer user's.
             OutcomeUnknownError: the reply was lost; the change may or may not have happened.
+            WriteNotAppliedError, DuplicateWriteError: (keyed articles) see ``add_note``.
             OTOBOError: the server refused the update (``AccessDeniedError`` for a missing ticket).
         """
-        options = self._get_options({})
-        return self._flow(
-            flows.write_then_read(self._update_call(update), lambda i: self._ticket_get_call([i], options), update)
-        )
+        return self._flow(self._update_flow(update, idempotency_key))
 
     def search_tickets(self, search: TicketSearch) -> list[int]:
         """IDs of every matching ticket, or of at most ``search.limit`` when it is set.
@@ -449,12 +465,23 @@ class OTOBOZnunySyncClient(ClientCore):
         content_type: str | None = None,
         time_unit: float | None = None,
         attachments: Sequence[Attachment] = (),
+        idempotency_key: str | None = None,
     ) -> TicketReference:
         """Add a note (an Internal article); ``internal=False`` makes it visible to the customer.
 
+        With ``idempotency_key`` (or ``ClientConfig.idempotent_articles``, which makes a new key each
+        time) the note's HistoryComment carries the key, and a lost reply is resolved by reading the
+        ticket's history: the note found is returned, or, if there is none, it is sent again
+        (``docs/reliability.md``). A key of your own is looked for before the first send too.
+
         Raises:
             RequestValidationError: an argument is refused (e.g. an empty ``body``); nothing was sent.
-            OutcomeUnknownError: the reply was lost; the note may or may not exist.
+            ConfigurationError: a key is wanted, but there is no TicketHistoryGet route or the login is a
+                customer user's.
+            OutcomeUnknownError: the reply was lost; the note may or may not exist (keyed: only when
+                reading the history failed too).
+            WriteNotAppliedError: (keyed) every attempt lost its reply and no article carries the key.
+            DuplicateWriteError: (keyed) more articles than were sent carry the key; it lists them.
         """
         update = self._note(
             ticket_id,
@@ -465,7 +492,7 @@ class OTOBOZnunySyncClient(ClientCore):
             time_unit=time_unit,
             attachments=attachments,
         )
-        return self._call(self._update_call(update))
+        return self._flow(self._article_flow(update, idempotency_key))
 
     def add_email_article(
         self,
@@ -478,12 +505,17 @@ class OTOBOZnunySyncClient(ClientCore):
         cc: str | None = None,
         content_type: str | None = None,
         attachments: Sequence[Attachment] = (),
+        idempotency_key: str | None = None,
     ) -> TicketReference:
         """Record an e-mail article on the ticket (stored, not sent: the server sends nothing).
 
+        ``idempotency_key`` (or ``ClientConfig.idempotent_articles``) works as for ``add_note``.
+
         Raises:
             RequestValidationError: an argument is refused (e.g. an empty ``subject``); nothing was sent.
+            ConfigurationError: see ``add_note``.
             OutcomeUnknownError: the reply was lost; the article may or may not exist.
+            WriteNotAppliedError, DuplicateWriteError: (keyed) see ``add_note``.
         """
         update = self._email(
             ticket_id,
@@ -495,7 +527,7 @@ class OTOBOZnunySyncClient(ClientCore):
             content_type=content_type,
             attachments=attachments,
         )
-        return self._call(self._update_call(update))
+        return self._flow(self._article_flow(update, idempotency_key))
 
     # ---- sessions ------------------------------------------------------------------------------
 

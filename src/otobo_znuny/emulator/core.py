@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from otobo_znuny._yaml_import import import_yaml
+from otobo_znuny.emulator import dynamic_fields
 from otobo_znuny.emulator.faults import Faults, RequestCounters
 from otobo_znuny.emulator.flavors import Flavor, get_flavor
 from otobo_znuny.emulator.operations import (
@@ -200,6 +202,27 @@ class Emulator:
         service = load_webservice(path, name)
         self.add_webservice(service)
         return service
+
+    def import_dynamic_fields(self, source: str | Path | dict[str, Any]) -> list[str]:
+        """Add dynamic fields as ``Admin::DynamicField::Import <file>`` (Znuny) or the admin interface's
+        Import/Export (OTOBO) do: ``source`` is such a YAML file or its parsed document
+        (``{"DynamicFields": {name: definition}}``). A field whose name exists already is left as it is.
+        Returns the names added (and saves them to the ``db`` file, if any).
+
+        Raises:
+            ValueError: a malformed document (see ``dynamic_fields.import_definitions``).
+            MissingDependencyError: a file, and PyYAML is not installed (``pip install 'otobo-znuny[emulator]'``).
+            OSError: the file cannot be read.
+        """
+        document: Any = source
+        if not isinstance(source, dict):
+            yaml = import_yaml("importing a dynamic-field YAML file into the emulator", extra="emulator")
+            document = yaml.safe_load(Path(source).read_text(encoding="utf-8"))
+        with self.helpdesk.lock:
+            added = dynamic_fields.import_definitions(self.helpdesk.data.dynamic_fields, document)
+        if added and self._store is not None:
+            self.save()
+        return added
 
     def save(self) -> None:
         """Write the whole state to the ``db`` file. Requests and the builder's ticket methods are

@@ -82,3 +82,54 @@ def to_wire(value: Any) -> Any:
     if isinstance(value, list):
         return list(value)
     return value
+
+
+_IMPORT_NAME = re.compile(r"[A-Za-z0-9]+")
+
+
+def import_definitions(fields: dict[str, DynamicFieldDef], document: Any) -> list[str]:
+    """Add the fields of an ``Admin::DynamicField::Import`` document (``{"DynamicFields": {name:
+    definition}}``, the YAML of Znuny's import and of the admin interface's Import/Export) to ``fields``,
+    as the import does without ``--overwrite-existing-configurations``: a field whose name exists
+    already, valid or not and of whatever type, is left as it is (``ZnunyHelper.pm``
+    ``_DynamicFieldsCreateIfNotExists``). Returns the names added, in the document's order.
+
+    Raises:
+        ValueError: the document has no ``DynamicFields`` mapping, or a definition has an invalid name,
+            an unknown ``FieldType`` or ``ObjectType`` (Znuny's console prints an error for those).
+    """
+    definitions = document.get("DynamicFields") if isinstance(document, dict) else None
+    if not isinstance(definitions, dict):
+        raise ValueError("a dynamic-field import document needs a DynamicFields mapping (name -> definition)")
+    checked: list[tuple[str, dict[str, Any]]] = []
+    for key, definition in definitions.items():  # all checked before any is added
+        if not isinstance(definition, dict):
+            raise ValueError(f"dynamic field {key!r}: the definition must be a mapping")
+        name = str(definition.get("Name") or key)
+        if not _IMPORT_NAME.fullmatch(name):
+            raise ValueError(f"dynamic field {name!r}: names are letters and digits only")
+        if definition.get("FieldType") not in FIELD_TYPES:
+            raise ValueError(f"dynamic field {name!r}: unknown FieldType {definition.get('FieldType')!r}")
+        if definition.get("ObjectType", "Ticket") not in ("Ticket", "Article"):
+            raise ValueError(f"dynamic field {name!r}: unknown ObjectType {definition.get('ObjectType')!r}")
+        checked.append((name, definition))
+    added: list[str] = []
+    for name, definition in checked:
+        if name in fields:
+            continue
+        config = definition.get("Config") or {}
+        possible = config.get("PossibleValues") or {}
+        regex_items = config.get("RegExList") or []
+        regexes = [item["Value"] for item in regex_items if isinstance(item, dict) and item.get("Value")]
+        fields[name] = DynamicFieldDef(
+            id=max((f.id for f in fields.values()), default=0) + 1,
+            name=name,
+            field_type=str(definition["FieldType"]),
+            object_type=str(definition.get("ObjectType", "Ticket")),
+            label=str(definition.get("Label") or name),
+            possible_values={str(k): str(v) for k, v in possible.items()} if isinstance(possible, dict) else {},
+            regex_list=regexes,
+            valid=str(definition.get("ValidID", 1)) == "1",
+        )
+        added.append(name)
+    return added

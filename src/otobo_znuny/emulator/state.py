@@ -87,6 +87,8 @@ HISTORY_TYPES: dict[str, int] = {
 SESSION_MAX_IDLE_TIME = 7200
 SESSION_MAX_TIME = 57600
 SYSTEM_ID = "42"
+HISTORY_NAME_LIMIT = 200
+"""HistoryAdd keeps the first 200 characters of a history ``Name`` (the HistoryComment of an article)."""
 PASSWORD_HASH_ITERATIONS = 1
 """PBKDF2-SHA256 rounds of a password check. One round costs about what Znuny's default
 ``AuthModule::DB::CryptType`` ``sha2`` (one SHA-256) costs; raise ``Helpdesk.password_hash_iterations``
@@ -532,13 +534,16 @@ class Helpdesk:
                 return number
 
     def add_history(self, ticket: Ticket, history_type: str, name: str, user_id: int, article_id: int = 0) -> None:
-        """Append a history entry; every ticket write does, so this also marks the ticket as changed."""
+        """Append a history entry; every ticket write does, so this also marks the ticket as changed.
+
+        ``name`` is cut to 200 characters, as ``Ticket.pm`` HistoryAdd does (Znuny 5984-5987, OTOBO 6084).
+        """
         if self.changes is not None:
             self.changes.tickets[ticket.id] = None
         ticket.history.append(
             HistoryEntry(
                 history_type=history_type,
-                name=name,
+                name=name[:HISTORY_NAME_LIMIT],
                 create_by=user_id,
                 created=self.now(),
                 article_id=article_id,

@@ -68,18 +68,24 @@ def accept_original_names(
     *,
     none_means_default: Iterable[str] = (),
     unset_means_none: bool = False,
+    clearable: Iterable[str] = (),
 ) -> Any:
     """Prepare constructor input so code written for the original library (otobo-znuny 1.4) keeps working.
 
     ``renamed`` maps an original field name to ours (``{"to_addr": "to"}``); ``None`` for a field in
     ``none_means_default`` is dropped so the field's default (an empty list or dict) applies; with
-    ``unset_means_none``, ``UNSET`` values are dropped (the fields default to ``None``).
+    ``unset_means_none``, ``UNSET`` values are dropped (the fields default to ``None``). ``CLEAR`` is
+    refused for every field but those in ``clearable`` (pydantic would read it as the text "CLEAR").
 
     Raises:
-        ValueError: both spellings of one field are given.
+        ValueError: both spellings of one field are given, or ``CLEAR`` where it clears nothing.
     """
     if not isinstance(data, dict):
         return data
+    allowed = frozenset(clearable)
+    for key, value in data.items():
+        if value is CLEAR and key not in allowed:
+            raise ValueError(f"{key}: CLEAR clears only customer_user and dynamic-field values of a TicketUpdate")
     result = dict(data)
     for original, ours in (renamed or {}).items():
         if original in result:
@@ -112,6 +118,13 @@ class IdName(DomainModel):
         if value is None:
             return None
         return value.strip() or None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_clear(cls, data: Any) -> Any:
+        if isinstance(data, dict) and CLEAR in (data.get("id"), data.get("name")):
+            raise ValueError("CLEAR is not a name or an ID")
+        return data
 
     @model_validator(mode="after")
     def _at_least_one(self) -> IdName:

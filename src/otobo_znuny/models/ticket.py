@@ -263,12 +263,12 @@ def _refuse_none_values(fields: Any) -> Any:
 
 def _check_articles(article: Article | None, articles: list[Article]) -> None:
     """Raise ``RequestValidationError`` unless the article(s) can be sent (named by position)."""
-    if article is not None and articles:
-        raise RequestValidationError("articles", "give either article or articles, not both")
     if article is not None:
         article.check_writable("article")
     for index, item in enumerate(articles):
         item.check_writable(f"articles[{index}]")
+    if article is not None and articles:
+        raise RequestValidationError("articles", "give either article or articles, not both")
 
 
 def _check_title(title: str | None, why_empty: str) -> None:
@@ -397,7 +397,9 @@ class TicketUpdate(_TicketWrite):
     @classmethod
     def _original_input(cls, data: Any) -> Any:
         _refuse_clear(data, _CLEARABLE, "TicketUpdate")
-        return accept_original_names(data, none_means_default=("articles", "dynamic_fields"), unset_means_none=True)
+        return accept_original_names(
+            data, none_means_default=("articles", "dynamic_fields"), unset_means_none=True, clearable=_CLEARABLE
+        )
 
     def changes(self) -> dict[str, Any]:
         """The ticket attributes this update sets (``None`` ones left out; ``CLEAR`` kept)."""
@@ -411,14 +413,14 @@ class TicketUpdate(_TicketWrite):
         """
         if self.id is None and self.number is None:
             raise RequestValidationError("id", "TicketUpdate needs id or number")
-        if self.id is not None and self.number is not None:
-            raise RequestValidationError(
-                "number", "give id or number, not both (the server would use the number and ignore the id)"
-            )
         if self.id is not None and self.id <= 0:
             raise RequestValidationError("id", f"must be a positive integer, got {self.id}")
         if self.number is not None and not self.number.strip():
             raise RequestValidationError("number", "must not be empty")
+        if self.id is not None and self.number is not None:
+            raise RequestValidationError(
+                "number", "give id or number, not both (the server would use the number and ignore the id)"
+            )
         _check_title(self.title, "the server ignores an empty title")
         _check_not_server_assigned(self, "TicketUpdate")
         if self.customer_id is not None and self.customer_user is None:
@@ -426,7 +428,13 @@ class TicketUpdate(_TicketWrite):
                 "customer_id",
                 "needs customer_user in the same update (the server would clear the customer user)",
             )
-        if self.customer_user is CLEAR and not (self.customer_id and self.customer_id.strip()):
+        if self.customer_user is CLEAR and self.customer_id is not None and not self.customer_id.strip():
+            raise RequestValidationError(
+                "customer_id",
+                "must not be empty when customer_user is cleared "
+                "(the server changes the customer only when CustomerUser or CustomerID is non-empty)",
+            )
+        if self.customer_user is CLEAR and not self.customer_id:
             raise RequestValidationError(
                 "customer_user",
                 "clearing it needs a non-empty customer_id in the same update "

@@ -24,6 +24,8 @@ class Call(Generic[T]):
     ``parse`` receives the raw JSON body of a 200 reply and raises typed errors (``OTOBOError`` for an
     ``Error`` object, ``UnexpectedReplyError`` for a wrong shape). ``write`` marks operations that
     change the helpdesk: they are never re-sent once they may have reached the server.
+    ``idempotency_key``: the key a write carries (``client.idempotency``); such a write is never
+    re-sent by the engine, not even with ``retry_writes``: its flow looks for the key first.
     """
 
     operation: TicketOperation
@@ -32,6 +34,7 @@ class Call(Generic[T]):
     write: bool = False
     auth: AuthMode = "auto"
     path_params: dict[str, str] = field(default_factory=dict)
+    idempotency_key: str | None = None
 
     def __repr__(self) -> str:
         # params may hold a SessionID (SessionGet, SessionRemove) or customer data: names only

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from otobo_znuny.emulator.operations.common import Caller, authenticate, ticket_permission
-from otobo_znuny.emulator.state import LOCKS, STATE_TYPES, Helpdesk, Ticket, parse_time
+from otobo_znuny.emulator.state import LOCKS, STATE_TYPES, DynamicFieldDef, Helpdesk, Ticket, parse_time
 from otobo_znuny.emulator.wire import OperationError, as_list, as_str, is_string_with_data, is_true
 
 P = "TicketSearch"
@@ -337,11 +337,13 @@ class _Search:
         for name, spec in conditions:
             field_def = self.h.data.dynamic_fields.get(name)
             if field_def is None or not field_def.valid or field_def.object_type != "Ticket":
-                continue
+                continue  # dropped without a word (TicketSearch.pm _GetDynamicFields): the search runs without it
             for operator in DF_OPERATORS:
                 if operator not in spec:
                     continue
-                self.add(_df_predicate(name, operator, spec[operator]))
+                terms = search_terms(spec[operator])
+                if terms:
+                    self.add(_df_predicate(field_def, operator, terms))
 
     def run(self, limit: int) -> list[int]:
         tickets = [
@@ -361,11 +363,36 @@ def _compare(left: str, right: str) -> int:
     return (a > b) - (a < b)
 
 
-def _df_predicate(name: str, operator: str, raw: Any) -> Predicate:
+def search_terms(raw: Any) -> list[str]:
+    """The values of one dynamic-field operator as the core search uses them (Znuny
+    ``Kernel/System/Ticket/TicketSearch.pm`` 1449-1454, OTOBO 1477-1482): an undefined or empty value
+    is skipped, every ``*`` becomes ``%`` (for ``Equals`` too, where ``%`` is then a literal
+    character), and a bare ``%``, ``%%`` or ``%%%`` is skipped. An operator without terms adds no
+    condition at all."""
+    terms: list[str] = []
+    for value in raw if isinstance(raw, list) else [raw]:
+        if value is None:
+            continue
+        text = as_str(value).replace("*", "%")
+        if text and not re.fullmatch(r"%{1,3}", text):
+            terms.append(text)
+    return terms
+
+
+_CASE_INSENSITIVE_EQUALS = ("Text", "TextArea")
+"""Field types whose ``Equals`` ignores case on every database: the Text driver wraps both sides in
+``LOWER()`` where the database compares case-sensitively (``DynamicField/Driver/BaseText.pm``
+SearchSQLGet, Znuny 115-167, OTOBO 259-311; MySQL's collations ignore case anyway). Dropdown and
+Multiselect (``BaseSelect.pm``) compare as the database does: here case-sensitively, as on PostgreSQL."""
+
+
+def _df_predicate(field_def: DynamicFieldDef, operator: str, terms: list[str]) -> Predicate:
+    name = field_def.name
     if operator == "Empty":
-        empty = is_true(raw)
-        return lambda t: (t.dynamic_fields.get(name) in (None, "", [])) == empty
-    wanted = [as_str(v) for v in (raw if isinstance(raw, list) else [raw])]
+        wanted_empty = [is_true(term) for term in terms]  # ORed, like the SQL of several values
+        return lambda t: any((t.dynamic_fields.get(name) in (None, "", [])) == empty for empty in wanted_empty)
+    fold = field_def.field_type in _CASE_INSENSITIVE_EQUALS
+    wanted = [term.lower() for term in terms] if fold else terms
 
     def values(t: Ticket) -> list[str]:
         value = t.dynamic_fields.get(name)
@@ -374,9 +401,11 @@ def _df_predicate(name: str, operator: str, raw: Any) -> Predicate:
         return [as_str(v) for v in value] if isinstance(value, list) else [as_str(value)]
 
     if operator == "Equals":
+        if fold:
+            return lambda t: any(v.lower() in wanted for v in values(t))
         return lambda t: any(v in wanted for v in values(t))
     if operator == "Like":
-        patterns = [wildcard_regex(w) for w in wanted]
+        patterns = [wildcard_regex(term) for term in terms]
         return lambda t: any(p.fullmatch(v) for v in values(t) for p in patterns)
     tests: dict[str, Callable[[int], bool]] = {
         "GreaterThan": lambda c: c > 0,
@@ -385,7 +414,7 @@ def _df_predicate(name: str, operator: str, raw: Any) -> Predicate:
         "SmallerThanEquals": lambda c: c <= 0,
     }
     test = tests[operator]
-    return lambda t: any(test(_compare(v, w)) for v in values(t) for w in wanted)
+    return lambda t: any(test(_compare(v, w)) for v in values(t) for w in terms)
 
 
 def _sort(helpdesk: Helpdesk, tickets: list[Ticket], params: dict[str, Any]) -> list[Ticket]:

@@ -1,0 +1,1 @@
+"""Idempotent writes: lost replies resolved by idempotency keys, on the emulator's fault injection."""
