@@ -1,6 +1,7 @@
 """Domain models: snake_case, validated before anything is sent."""
 
 from otobo_znuny.models.base import UNSET, DomainModel, IdName, Unset
+from otobo_znuny.models.changes import TicketChange
 from otobo_znuny.models.history import HistoryEntry
 from otobo_znuny.models.search import (
     DynamicFieldFilter,
@@ -39,6 +40,7 @@ __all__ = [
     "StateType",
     "Ticket",
     "TicketBase",
+    "TicketChange",
     "TicketCreate",
     "TicketReference",
     "TicketSearch",
