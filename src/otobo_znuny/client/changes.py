@@ -252,6 +252,8 @@ class _Feed:
         self.position = position
         self.key = key
         self.field = field
+        self.moved: set[int] = set()
+        """Tickets read with a time past their window (changed again meanwhile), not delivered since."""
         self.page_size = page_size
         self.search_page_size = search_page_size
         self.on_error = on_error
@@ -324,20 +326,27 @@ class _Feed:
             return _Bound(newest=newest, over_until=newest - _SECOND if current else newest)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def deliverable(self, tickets: Sequence[Ticket], upper: datetime) -> list[tuple[datetime, Ticket]]:
-        """The tickets to deliver now, in feed order: ``Changed`` after the position and at most ``upper``
-        (a later one changed again since the window was searched: its own window delivers it)."""
+    def deliverable(
+        self, tickets: Sequence[Ticket], upper: datetime, over_until: datetime
+    ) -> list[tuple[datetime, Ticket]]:
+        """The tickets to deliver now, in feed order: ``Changed`` after the position and at most ``upper``.
+        One read with a ``Changed`` after ``over_until`` changed again since the window was searched:
+        the window of its new time delivers it (it is remembered in ``moved`` until then)."""
         chosen = []
         for ticket in tickets:
             changed = self.changed(ticket)
-            if changed <= upper and self.position.before(changed, ticket.id):
+            if changed > over_until:
+                self.moved.add(ticket.id)
+            elif changed <= upper and self.position.before(changed, ticket.id):
                 chosen.append((changed, ticket))
         chosen.sort(key=lambda item: (item[0], item[1].id))
         return chosen
 
-    def deliver(self, changed: datetime, ticket: Ticket) -> Deliver:
-        """The delivery of one ticket; moves the position past it."""
-        self.position = Position(changed, ticket.id)
+    def deliver(self, changed: datetime, ticket: Ticket, *, last_through: datetime | None = None) -> Deliver:
+        """The delivery of one ticket; moves the position past it (past ``last_through`` when it is the
+        last ticket of a window that ends there, so a restart from its cursor starts after the window)."""
+        self.position = Position(changed, ticket.id) if last_through is None else Position(last_through + _SECOND, 0)
+        self.moved.discard(ticket.id)
         return Deliver(TicketChange(ticket=ticket, cursor=encode_cursor(self.position, self.key)))
 
     def passed(self, second: datetime) -> None:
@@ -394,8 +403,9 @@ class _Feed:
                     yield from self.second(low, over_until)
                     continue
                 upper = last - _SECOND  # the page may end inside its last second: leave it for the next window
-            for changed, ticket in self.deliverable(tickets, upper):
-                yield self.deliver(changed, ticket)
+            chosen = self.deliverable(tickets, upper, over_until)
+            for index, (changed, ticket) in enumerate(chosen, start=1):
+                yield self.deliver(changed, ticket, last_through=upper if index == len(chosen) else None)
             self.passed(upper)
 
     def second(self, second: datetime, over_until: datetime) -> Generator[Step, Any, None]:
@@ -410,10 +420,21 @@ class _Feed:
         todo = sorted(i for i in set(ids) if self.position.before(second, i))
         for start in range(0, len(todo), self.page_size):
             tickets = yield from self.read(todo[start : start + self.page_size])
-            for changed, ticket in self.deliverable(tickets, over_until):
-                if changed == second:
-                    yield self.deliver(changed, ticket)
+            chosen = [item for item in self.deliverable(tickets, over_until, over_until) if item[0] == second]
+            final = start + self.page_size >= len(todo)
+            for index, (changed, ticket) in enumerate(chosen, start=1):
+                yield self.deliver(changed, ticket, last_through=second if final and index == len(chosen) else None)
         self.passed(second)
+
+    def still_moved(self) -> Generator[Step, Any, bool]:
+        """Whether a ticket that changed again while the feed read it still waits for delivery (and
+        still matches the search); forgets the others."""
+        if not self.moved:
+            return False
+        ids = sorted(self.moved)
+        found: list[int] = yield self.make_search(self.window(self.after(), None, ticket_ids=ids, limit=len(ids)))
+        self.moved.intersection_update(found)
+        return bool(self.moved)
 
     def now_position(self) -> Generator[Step, Any, Position]:
         """The position after the newest change that exists now (waits until its second is over)."""
@@ -504,6 +525,8 @@ def _run(state: _Feed, *, now: bool, follow: bool, poll_interval: float) -> Gene
         if target is None:
             target = bound.newest  # one-shot mode: everything the server had when the call started
         yield from state.windows(bound.over_until)
-        if not follow and state.past(target):
+        # one-shot: done, unless a ticket changed again while it was read (then it comes with its new time)
+        if not follow and state.past(target) and not (yield from state.still_moved()):
             return
-        yield Wait(poll_interval if state.past(bound.newest) else min(poll_interval, SECOND_WAIT))
+        caught_up = follow and state.past(bound.newest)
+        yield Wait(poll_interval if caught_up else min(poll_interval, SECOND_WAIT))
