@@ -125,7 +125,9 @@ def test_a_ticket_changed_while_the_feed_pages_comes_again_with_its_new_change(d
     old = changes[delivered.index(after_read)]
     assert old.ticket.title != "changed after it was read"  # as it was read: the change came after
     assert [(c.ticket.id, c.ticket.title) for c in later] == [(after_read, "changed after it was read")]
-    assert later[0].changed_at is not None and old.changed_at is not None and later[0].changed_at > old.changed_at
+    assert later[0].changed_at is not None
+    assert old.changed_at is not None
+    assert later[0].changed_at > old.changed_at
 
 
 def test_one_shot_mode_stops_after_what_existed_when_it_started(desk: Desk, client: OTOBOZnunySyncClient) -> None:
@@ -165,23 +167,25 @@ async def test_follow_mode_is_cancellable_and_the_async_client_sees_the_same(des
     desk.transport.tick = 1
     async with desk.async_client() as client:
         seen: list[TicketChange] = []
-        arrived = asyncio.Event()
+        arrived, caught_up = asyncio.Event(), asyncio.Event()
 
         async def follow() -> None:
             async for change in client.iter_changes(follow=True, poll_interval=0.01, articles=False):
                 seen.append(change)
+                if len(seen) == 30:
+                    caught_up.set()
                 if len(seen) == 31:
                     arrived.set()
 
         task = asyncio.create_task(follow())
-        while len(seen) < 30:
-            await asyncio.sleep(0.01)
+        await asyncio.wait_for(caught_up.wait(), 10)
         created = desk.new_ticket("async follow")
         await asyncio.wait_for(arrived.wait(), 10)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-    assert ids_of(seen) == desk.feed_order() and ids_of(seen)[-1] == created
+    assert ids_of(seen) == desk.feed_order()
+    assert ids_of(seen)[-1] == created
     assert task.cancelled()
 
 
@@ -239,7 +243,8 @@ def test_the_server_time_zone_is_honoured(desk: Desk) -> None:
         changes = list(berlin.iter_changes(articles=False))
         assert ids_of(changes) == reference
         middle = changes[10].ticket.changed_at
-        assert middle is not None and middle.utcoffset() == timedelta(hours=1)
+        assert middle is not None
+        assert middle.utcoffset() == timedelta(hours=1)
         assert ids_of(list(berlin.iter_changes(since=middle, articles=False))) == reference[10:]
         searches = [r for r in desk.transport.requests if "TicketLastChangeTimeNewerDate" in r.params]
         # the window bound is the ticket's Changed exactly as the server wrote it (its zone, not the client's)
@@ -323,12 +328,13 @@ def test_a_matching_ticket_that_cannot_be_read_stops_the_feed_before_it(
     stuck = order[7]
     desk.transport.hook = refusing(stuck)  # type: ignore[assignment]
     delivered: list[TicketChange] = []
+    feed = client.iter_changes(page_size=5, articles=False)
     with pytest.raises(BatchFetchError) as caught:
-        for change in client.iter_changes(page_size=5, articles=False):
-            delivered.append(change)
+        delivered.extend(feed)
     assert list(caught.value.failed) == [stuck]
     # nothing of the window holding it was delivered, so nothing after it is lost
-    assert ids_of(delivered) == order[: len(delivered)] and len(delivered) < 7
+    assert ids_of(delivered) == order[: len(delivered)]
+    assert len(delivered) < 7
     skipped = list(client.iter_changes(cursor=delivered[-1].cursor, page_size=5, on_error="skip", articles=False))
     assert ids_of(skipped) == [i for i in order[len(delivered) :] if i != stuck]
 
