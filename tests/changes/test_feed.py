@@ -4,6 +4,7 @@ on the server's clock (the emulator's clock stands still unless the test moves i
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -309,11 +310,13 @@ def test_a_ticket_deleted_between_search_and_read_is_left_out(desk: Desk, client
     assert ids_of(list(client.iter_changes(articles=False))) == [i for i in order if i != gone]
 
 
-def refusing(ticket_id: int) -> object:
+def refusing(*ticket_ids: int) -> Callable[[Request], httpx.Response | None]:
+    """A hook answering TicketGet.AccessDenied for any TicketGet that asks for one of ``ticket_ids``."""
+
     def hook(request: Request) -> httpx.Response | None:
         asked = request.params.get("TicketID")
         asked = asked if isinstance(asked, list) else [asked]
-        if request.operation == "TicketGet" and ticket_id in {int(i) for i in asked}:
+        if request.operation == "TicketGet" and set(ticket_ids) & {int(i) for i in asked}:
             error = {"ErrorCode": "TicketGet.AccessDenied", "ErrorMessage": "TicketGet: User does not have access!"}
             return httpx.Response(200, json={"Error": error})
         return None
@@ -326,7 +329,7 @@ def test_a_matching_ticket_that_cannot_be_read_stops_the_feed_before_it(
 ) -> None:
     order = desk.feed_order()
     stuck = order[7]
-    desk.transport.hook = refusing(stuck)  # type: ignore[assignment]
+    desk.transport.hook = refusing(stuck)
     delivered: list[TicketChange] = []
     feed = client.iter_changes(page_size=5, articles=False)
     with pytest.raises(BatchFetchError) as caught:
@@ -359,3 +362,17 @@ def test_a_quiet_poll_costs_one_search(desk: Desk, client: OTOBOZnunySyncClient)
     desk.transport.requests.clear()
     assert list(client.iter_changes(cursor=last)) == []
     assert [r.operation for r in desk.transport.requests] == ["TicketSearch"]
+
+
+def test_a_full_page_of_unreadable_tickets_is_an_error_even_when_skipping(
+    desk: Desk, client: OTOBOZnunySyncClient
+) -> None:
+    order = desk.feed_order()
+    refused = set(order[:3])
+    desk.transport.hook = refusing(*refused)
+    feed = client.iter_changes(page_size=3, on_error="skip", articles=False)
+    with pytest.raises(BatchFetchError) as caught:
+        list(feed)
+    assert set(caught.value.failed) == refused  # the window's end cannot be known: stop instead of looping
+    partly = list(client.iter_changes(page_size=4, on_error="skip", articles=False))
+    assert ids_of(partly) == order[3:]  # with one readable ticket per page it goes on, leaving them out

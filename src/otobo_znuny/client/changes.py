@@ -253,6 +253,8 @@ class _Feed:
         self.key = key
         self.field = field
         self.moved: set[int] = set()
+        self.unreadable: dict[int, OTOBOZnunyError] = {}
+        """Tickets that match but cannot be read, skipped (``on_error="skip"``)."""
         """Tickets read with a time past their window (changed again meanwhile), not delivered since."""
         self.page_size = page_size
         self.search_page_size = search_page_size
@@ -375,6 +377,7 @@ class _Feed:
         if stuck:
             if self.on_error == "raise":
                 raise BatchFetchError(stuck, tickets)
+            self.unreadable.update(stuck)
             logger.warning(
                 "changes feed: skipped %d ticket(s) that match the search but cannot be read: %s",
                 len(stuck),
@@ -397,6 +400,10 @@ class _Feed:
             else:
                 unmoved = [self.changed(t) for t in tickets if self.changed(t) <= over_until]
                 if not unmoved:
+                    blocking = {i: self.unreadable[i] for i in ids if i in self.unreadable}
+                    if blocking and set(ids) <= self.moved | set(blocking):
+                        # a full page of tickets that cannot be read: nothing tells where the window ends
+                        raise BatchFetchError(blocking, [])
                     continue  # all changed again meanwhile: they left the window, look again
                 last = max(unmoved)
                 if low is not None and last <= low:  # a full page within one second
