@@ -1,4 +1,4 @@
-"""The changes feed (``iter_changes``) as an I/O-free generator of steps.
+"""The changes feed (``iter_changes``, and ``iter_new_tickets``) as an I/O-free generator of steps.
 
 A *change* is a ticket's ``Changed`` time (``st.change_time``, TicketGet's ``Changed``) moving to a
 later second. The feed delivers changed tickets in the order of ``(Changed, TicketID)`` and keeps a
@@ -20,6 +20,9 @@ The server decides all times; the client's clock is never read:
 - Tickets are read only after their second is proven over. A ticket that changes again after the
   window was searched reads with a ``Changed`` past the window; it is left for the window of its new
   time (so it is delivered once, with the newer change, and never twice for the same one).
+
+``iter_new_tickets`` is the same feed on the creation time (``TicketCreateTime...``, sorted by
+``Created``), which never moves: each ticket comes once.
 
 Many changes within one second are no problem: windows hold at most ``page_size`` tickets (the
 page is sorted by ``Changed``; a full page ends the window before its last second), and a second
@@ -210,7 +213,11 @@ def check_feed_search(search: TicketSearch | None, field: FeedField = "changed")
 
 
 def start_position(since: datetime | None, tz: tzinfo) -> Position:
-    """The position before the first change at or after ``since`` (naive: the server's zone)."""
+    """The position before the first change at or after ``since`` (naive: the server's zone).
+
+    Raises:
+        RequestValidationError: ``since`` is not a datetime.
+    """
     if since is None:
         return Position()
     if not isinstance(since, datetime):
@@ -253,9 +260,9 @@ class _Feed:
         self.key = key
         self.field = field
         self.moved: set[int] = set()
+        """Tickets read with a time past their window (changed again meanwhile), not delivered since."""
         self.unreadable: dict[int, OTOBOZnunyError] = {}
         """Tickets that match but cannot be read, skipped (``on_error="skip"``)."""
-        """Tickets read with a time past their window (changed again meanwhile), not delivered since."""
         self.page_size = page_size
         self.search_page_size = search_page_size
         self.on_error = on_error
