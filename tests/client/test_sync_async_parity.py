@@ -26,6 +26,8 @@ from otobo_znuny.emulator import Emulator
 from otobo_znuny.testing import make_async_client, make_sync_client
 
 ASYNC_LIFETIME = {"aclose", "__aenter__", "__aexit__"}
+STREAMS = {"iter_tickets", "iter_changes", "iter_new_tickets"}
+"""Methods that return an iterator (async in the async client)."""
 
 
 def public_names(cls: type) -> set[str]:
@@ -86,6 +88,10 @@ def scenario() -> Generator[Step, Any, None]:
     yield ("get_tickets", ([1, created.id, 999_999],), {"on_error": "skip", "batch_size": 2})
     yield ("iter_tickets", (TicketSearch(queues=["Support"], sort_by="Created", order_by="Up"),), {"batch_size": 3})
     yield ("search_and_get", (TicketSearch(titles=["*printer*"]),), {"articles": False})
+    # the feeds, on queues the scenario does not change (the clock stands still: a change made now
+    # would never be in a second that is over)
+    yield ("iter_changes", (TicketSearch(queues=["Sales"]),), {"page_size": 4, "articles": False})
+    yield ("iter_new_tickets", (TicketSearch(queues=["Billing"]),), {"page_size": 2})
     yield ("search_all_ticket_ids", (TicketSearch(),), {"page_limit": 7})
     yield ("get_ticket", (999_999,), {})
     yield ("create_session", (), {})
@@ -111,7 +117,7 @@ def run_sync(client: OTOBOZnunySyncClient) -> list[tuple[str, Any]]:
             return results
         try:
             previous = getattr(client, name)(*args, **kwargs)
-            if name == "iter_tickets":
+            if name in STREAMS:
                 previous = list(previous)
             results.append((name, comparable(name, previous)))
         except OTOBOZnunyError as error:
@@ -127,8 +133,8 @@ async def run_async(client: OTOBOZnunyClient) -> list[tuple[str, Any]]:
         except StopIteration:
             return results
         try:
-            if name == "iter_tickets":
-                previous = [ticket async for ticket in client.iter_tickets(*args, **kwargs)]
+            if name in STREAMS:
+                previous = [item async for item in getattr(client, name)(*args, **kwargs)]
             else:
                 previous = await getattr(client, name)(*args, **kwargs)
             results.append((name, comparable(name, previous)))
@@ -152,6 +158,8 @@ async def test_same_scenario_same_results() -> None:
     assert results["get_ticket"] == ("raised", "AccessDeniedError", "TicketGet.AccessDenied")
     assert results["create_ticket"].dynamic_fields["OrderID"] == "PARITY-1"
     assert results["search_tickets"] == [results["create_ticket"].id]
+    assert len(results["iter_changes"]) == 6
+    assert len(results["iter_new_tickets"]) == 5
     assert sync_emulator.counters.by_operation == async_emulator.counters.by_operation
 
 

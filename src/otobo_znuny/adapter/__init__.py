@@ -26,6 +26,7 @@ from otobo_znuny.adapter.registry import create_adapter, register_adapter, regis
 from otobo_znuny.adapter.shapes import (
     ArticleDict,
     CustomerDict,
+    FeedItemDict,
     NamedRefDict,
     TicketDict,
     ticket_to_dict,
@@ -37,6 +38,7 @@ __all__ = [
     "AdapterConfigurationError",
     "ArticleDict",
     "CustomerDict",
+    "FeedItemDict",
     "InvalidQueryError",
     "InvalidTicketDataError",
     "Layout",

@@ -8,14 +8,15 @@ tickets come back in the one documented shape of ``otobo_znuny.adapter.shapes.Ti
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from typing_extensions import Self
 
-from otobo_znuny.adapter.shapes import TicketDict
+from otobo_znuny.adapter.shapes import FeedItemDict, TicketDict
 
 __all__ = ["SystemConfig", "TicketSystemAdapter"]
 
@@ -106,6 +107,26 @@ class TicketSystemAdapter(ABC):
         Raises:
             RequestValidationError: an empty body or subject.
         """
+
+    def iter_new_tickets(
+        self,
+        query: Mapping[str, Any],
+        *,
+        cursor: str | None = None,
+        since: datetime | Literal["now"] | None = None,
+        follow: bool = False,
+        poll_interval: float = 10.0,
+    ) -> AsyncIterator[FeedItemDict]:
+        """Optional: each ticket matching ``query`` created after ``cursor`` once, oldest first, with the
+        cursor to store (``async for item in adapter.iter_new_tickets(...)``). Without a cursor: from
+        ``since`` (a time, or ``"now"``: only tickets created from now on), else from the beginning.
+        ``follow=True`` keeps watching every ``poll_interval`` seconds.
+
+        Raises:
+            NotImplementedError: the adapter has no feed (this default).
+            RequestValidationError: ``query`` or ``cursor`` was refused before anything was sent.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not offer iter_new_tickets")
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook: adapters without resources keep it
         """Release connections and sessions. The adapter may be used again afterwards."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 import httpx
 
@@ -18,7 +19,7 @@ from otobo_znuny.adapter.config import OTOBOAdapterConfig
 from otobo_znuny.adapter.data import data_to_create, data_to_update
 from otobo_znuny.adapter.errors import InvalidQueryError
 from otobo_znuny.adapter.query import dynamic_field_key, query_to_search
-from otobo_znuny.adapter.shapes import TicketDict, ticket_to_dict
+from otobo_znuny.adapter.shapes import FeedItemDict, TicketDict, ticket_to_dict
 from otobo_znuny.adapter.values import Checker
 from otobo_znuny.client.async_client import OTOBOZnunyClient
 from otobo_znuny.errors import (
@@ -146,6 +147,70 @@ class OTOBOAdapter(TicketSystemAdapter):
                 f"at least {error.at_least} tickets match, more than one TicketSearch returns; every match can be "
                 "fetched only in creation-time order with absolute ...Date times: leave SortBy out (or use "
                 "Age/Created), use TicketCreateTimeNewerDate/OlderDate instead of ...Minutes, or set Limit",
+            ) from None
+
+    async def iter_new_tickets(
+        self,
+        query: Mapping[str, Any],
+        *,
+        cursor: str | None = None,
+        since: datetime | Literal["now"] | None = None,
+        follow: bool = False,
+        poll_interval: float = 10.0,
+    ) -> AsyncIterator[FeedItemDict]:
+        """Each ticket matching ``query`` created after ``cursor``, once, oldest first, with the cursor to
+        store: the client's ``iter_new_tickets`` (the server's clock decides; a ticket is read once its
+        creation second is over). The query must not set ``TicketCreateTime...``, ``SortBy``,
+        ``OrderBy`` or ``Limit`` (the feed does); a ticket that cannot be read is left out (logged).
+
+        Raises:
+            InvalidQueryError: the query was refused before anything was sent.
+            RequestValidationError: ``cursor`` is not a cursor of this feed and query.
+        """
+        search = query_to_search(query, known_dynamic_fields=self.settings.known_dynamic_fields)
+        feed = self.client.iter_new_tickets(
+            search, cursor=cursor, since=since, follow=follow, poll_interval=poll_interval, on_error="skip"
+        )
+        async with self._query_errors(query), self._feed_errors(query, "TicketCreateTime..."):
+            async for change in feed:
+                yield {"ticket": ticket_to_dict(change.ticket), "cursor": change.cursor}
+
+    async def iter_changed_tickets(
+        self,
+        query: Mapping[str, Any],
+        *,
+        cursor: str | None = None,
+        since: datetime | Literal["now"] | None = None,
+        follow: bool = False,
+        poll_interval: float = 10.0,
+    ) -> AsyncIterator[FeedItemDict]:
+        """Each ticket matching ``query`` whose ``Changed`` time moved after ``cursor``, once per change,
+        oldest first, with the cursor to store (the client's ``iter_changes``). The query must not set
+        ``TicketLastChangeTime...``, ``SortBy``, ``OrderBy`` or ``Limit``.
+
+        Raises:
+            InvalidQueryError: the query was refused before anything was sent.
+            RequestValidationError: ``cursor`` is not a cursor of this feed and query.
+        """
+        search = query_to_search(query, known_dynamic_fields=self.settings.known_dynamic_fields)
+        feed = self.client.iter_changes(
+            search, cursor=cursor, since=since, follow=follow, poll_interval=poll_interval, on_error="skip"
+        )
+        async with self._query_errors(query), self._feed_errors(query, "TicketLastChangeTime..."):
+            async for change in feed:
+                yield {"ticket": ticket_to_dict(change.ticket), "cursor": change.cursor}
+
+    @asynccontextmanager
+    async def _feed_errors(self, query: Mapping[str, Any], time_key: str) -> AsyncIterator[None]:
+        """The feed's refusals of search fields in the words of the query dict."""
+        keys = {"search.sort_by": "SortBy", "search.order_by": "OrderBy", "search.limit": "Limit"}
+        try:
+            yield
+        except RequestValidationError as error:
+            if not error.field.startswith("search."):
+                raise
+            raise InvalidQueryError(
+                keys.get(error.field, time_key), "the feed orders, pages and windows on the time itself; leave it out"
             ) from None
 
     async def find_first_ticket(self, query: Mapping[str, Any]) -> TicketDict | None:

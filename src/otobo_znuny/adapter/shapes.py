@@ -19,6 +19,7 @@ from otobo_znuny.models.ticket import Article, Ticket
 __all__ = [
     "ArticleDict",
     "CustomerDict",
+    "FeedItemDict",
     "NamedRefDict",
     "TicketDict",
     "ticket_to_dict",
@@ -119,6 +120,14 @@ def _article(article: Article) -> ArticleDict:
         "visible_for_customer": article.is_visible_for_customer,
         "created": _time(article.created_at),
     }
+
+
+class FeedItemDict(TypedDict):
+    """One ticket of an adapter feed (``iter_new_tickets``, ``iter_changed_tickets``): the ticket and the
+    opaque cursor to store; passing it back as ``cursor=`` continues right after this ticket."""
+
+    ticket: TicketDict
+    cursor: str
 
 
 def ticket_to_dict(ticket: Ticket) -> TicketDict:

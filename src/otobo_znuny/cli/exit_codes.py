@@ -52,7 +52,8 @@ MEANINGS: dict[ExitCode, str] = {
         "A bug in otobo-znuny (an unexpected exception; EX_SOFTWARE in sysexits.h): please report it."
     ),
     ExitCode.INTERRUPTED: (
-        "Interrupted with Ctrl-C (128 + SIGINT); an export leaves an existing --out file unchanged."
+        "Interrupted with Ctrl-C (128 + SIGINT); an export leaves an existing --out file unchanged; ticket "
+        "watch stops cleanly, its --state-file at the last printed line."
     ),
 }
 """When each code is returned (shown by ``--help`` and in the README)."""

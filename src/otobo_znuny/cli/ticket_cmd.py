@@ -700,3 +700,145 @@ def export_command(
         sys.stderr.write(message + "\n")
         if message.startswith("0 tickets matched; kept"):
             raise typer.Exit(1)
+
+
+@ticket_app.command("watch")
+def watch_command(
+    ctx: typer.Context,
+    queue: QueueOption = None,
+    sub_queues: SubQueuesOption = False,
+    state: StateOption = None,
+    state_type: StateTypeOption = None,
+    priority: PriorityOption = None,
+    ticket_type: TypeOption = None,
+    owner_id: OwnerIdOption = None,
+    customer_user: CustomerUserOption = None,
+    customer_id: CustomerIdOption = None,
+    title: TitleOption = None,
+    number: NumberOption = None,
+    body: BodyTextOption = None,
+    df: SearchDfOption = None,
+    no_df_check: NoDfCheckOption = False,
+    created_after: CreatedAfterOption = None,
+    created_before: CreatedBeforeOption = None,
+    state_file: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--state-file",
+            metavar="FILE",
+            help="Keep the position here: read at the start, replaced atomically after each printed line.",
+        ),
+    ] = None,
+    cursor: Annotated[
+        Optional[str],
+        typer.Option("--cursor", metavar="CURSOR", help='Start after this cursor (a line\'s "cursor" value).'),
+    ] = None,
+    since: Annotated[
+        Optional[str],
+        typer.Option(
+            "--since",
+            metavar="TIME|now",
+            help="Without a stored position: start at this ISO 8601 time, or after the newest change (now); "
+            "default: from the beginning.",
+        ),
+    ] = None,
+    once: Annotated[bool, _flag("--once", help="Print what changed since the position, then stop.")] = False,
+    new_only: Annotated[
+        bool, _flag("--new-only", help="Only new tickets, each once (later changes are not printed).")
+    ] = False,
+    poll_interval: Annotated[
+        float,
+        typer.Option("--poll-interval", metavar="SECONDS", min=0.1, help="Seconds between two looks (default 10)."),
+    ] = 10.0,
+    articles: Annotated[bool, _flag("--articles", help="Include articles.")] = False,
+    skip_unreadable: Annotated[
+        bool,
+        _flag(
+            "--skip-unreadable",
+            help="Leave out a matching ticket that cannot be read (default: stop before it, exit 4).",
+        ),
+    ] = False,
+    batch_size: BatchSizeOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """Print each new or changed ticket once, oldest first, as JSON Lines: {"cursor": ..., "ticket": {...}}.
+
+    Without --once it keeps watching (every --poll-interval seconds) until Ctrl-C, which stops it
+    cleanly with exit code 130; the state file then holds the position after the last printed line, so
+    the next run neither repeats nor skips. Times are the server's: a change is printed once its second
+    is over on the server's clock. See docs/changes.md for what counts as a change.
+    """
+    from otobo_znuny.cli.inputs import parse_moment
+    from otobo_znuny.cli.output import JsonLinesWriter, parse_fields
+    from otobo_znuny.cli.state_file import StateFile
+    from otobo_znuny.errors import RequestValidationError
+    from otobo_znuny.models import Ticket
+
+    with client_command(ctx) as command:
+        command.check_dynamic_fields = not no_df_check
+        columns = parse_fields(fields, Ticket)
+        search = _search_from_options(**{**locals(), "sort": None, "order": None, "limit": None})
+        store = StateFile(state_file) if state_file is not None else None
+        if store is not None:
+            store.check_writable()
+        if cursor is not None and store is not None and store.read() is not None:
+            raise RequestValidationError("--cursor", f"{state_file} already holds a position; give one of the two")
+        start = cursor if cursor is not None else (store.read() if store is not None else None)
+        origin = "--cursor" if cursor is not None else "--state-file"
+        if start is not None and since is not None:
+            raise RequestValidationError("--since", f"{origin} holds a position already; --since is for a first run")
+        begin: Any = None
+        if since is not None:
+            begin = "now" if since.strip().lower() == "now" else parse_moment(since, "--since")
+        writer = JsonLinesWriter(sys.stdout)
+
+        async def watch(client: OTOBOZnunyClient) -> int:
+            feed = client.iter_new_tickets if new_only else client.iter_changes
+            printed = 0
+            try:
+                async for change in feed(
+                    search,
+                    cursor=start,
+                    since=begin,
+                    follow=not once,
+                    poll_interval=poll_interval,
+                    on_error="skip" if skip_unreadable else "raise",
+                    batch_size=batch_size,
+                    articles=articles,
+                ):
+                    # no await between printing and storing: Ctrl-C (a task cancel) cannot fall in between
+                    ticket = to_ticket_record(change.ticket, columns)
+                    writer.write({"cursor": change.cursor, "ticket": ticket})
+                    sys.stdout.flush()
+                    if store is not None:
+                        store.write(change.cursor)
+                    printed += 1
+            except RequestValidationError as error:
+                if error.field != "cursor":
+                    raise
+                where = f"{state_file}" if origin == "--state-file" else "the cursor"
+                if "another search" in error.problem:
+                    problem = (
+                        f"{where} holds the position of another search or feed (other search options, or "
+                        "--new-only): run with the options it was made with, or use another --state-file"
+                    )
+                else:
+                    problem = f'{where} is not a position of ticket watch (give a line\'s "cursor" value as it is)'
+                raise RequestValidationError(origin, problem) from None
+            return printed
+
+        try:
+            printed = command.run(watch)
+        except KeyboardInterrupt:
+            kept = f"; the position is kept in {state_file}" if store is not None else ""
+            sys.stderr.write(f"stopped (Ctrl-C){kept}\n")
+            raise typer.Exit(130) from None
+        if once:
+            sys.stderr.write(f"{printed} change(s)\n" if not new_only else f"{printed} new ticket(s)\n")
+
+
+def to_ticket_record(ticket: Ticket, columns: list[str] | None) -> Any:
+    """The ticket as printed by ``ticket export``: JSON values, reduced to ``--fields``."""
+    from otobo_znuny.cli.output import project, to_jsonable
+
+    return project(to_jsonable(ticket), columns)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Generator, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
 import httpx
 from typing_extensions import Self, Unpack
 
-from otobo_znuny.client import flows
+from otobo_znuny.client import changes, flows
 from otobo_znuny.client.base import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_LIMITS,
@@ -36,6 +37,7 @@ from otobo_znuny.client.not_given import NOT_GIVEN, NotGiven
 from otobo_znuny.client.retry import RetryPolicy
 from otobo_znuny.config import ClientConfig
 from otobo_znuny.errors import OTOBOZnunyError
+from otobo_znuny.models.changes import TicketChange
 from otobo_znuny.models.history import HistoryEntry
 from otobo_znuny.models.search import TicketSearch
 from otobo_znuny.models.session import SessionInfo
@@ -340,6 +342,137 @@ class OTOBOZnunyClient(ClientCore):
             for ticket in batch_tickets:
                 yield ticket
         flows.finish_batches([], failed, on_error)
+
+    async def iter_changes(
+        self,
+        search: TicketSearch | None = None,
+        *,
+        cursor: str | None = None,
+        since: datetime | Literal["now"] | None = None,
+        follow: bool = False,
+        poll_interval: float = changes.DEFAULT_POLL_INTERVAL,
+        page_size: int = changes.DEFAULT_PAGE_SIZE,
+        on_error: flows.OnError = "raise",
+        batch_size: int | None = None,
+        max_concurrency: int | None = None,
+        **options: Unpack[GetOptions],
+    ) -> AsyncIterator[TicketChange]:
+        """Every ticket of ``search`` (every readable ticket when None) whose ``Changed`` time moved
+        after the cursor, once, oldest change first, each with the cursor to continue after it.
+
+        Without ``cursor`` the feed starts at the beginning (every matching ticket, oldest change
+        first), at ``since`` (a datetime; naive = the server's time zone), or after the newest change
+        that exists now (``since="now"``). One-shot by default: everything the server had changed when
+        the call started, then the iterator ends; ``follow=True`` keeps looking every ``poll_interval``
+        seconds until you stop (``break``, or cancel the task). All times are the server's: a second
+        is delivered only once it is over on the server's clock, so a change may show up about a second
+        late. A ticket changed several times before the feed reads it comes once, in its latest state;
+        a ticket that changes again later comes again. ``page_size`` tickets are read per window (and
+        held at once); ``options`` say what TicketGet includes. A ticket that matches the search but
+        cannot be read stops the feed before it (``on_error="skip"``: logged and left out); one that
+        went away between search and read is left out. See docs/changes.md for the guarantees and limits.
+
+        Raises:
+            RequestValidationError: a bad argument, a cursor made for another search, a search that sets
+                ``sort_by``, ``order_by``, ``limit`` or ``last_changed`` (the feed sets them); nothing is sent.
+            UnknownDynamicFieldError: the search names a dynamic field the server does not define.
+            BatchFetchError: a matching ticket cannot be read and ``on_error="raise"``.
+        """
+        self._check_bulk_options(batch_size, max_concurrency, options)
+        steps = self._changes_feed(
+            search,
+            field="changed",
+            cursor=cursor,
+            since=since,
+            follow=follow,
+            poll_interval=poll_interval,
+            page_size=page_size,
+            on_error=on_error,
+        )
+        async for change in self._run_feed(steps, batch_size, max_concurrency, options):
+            yield change
+
+    async def iter_new_tickets(
+        self,
+        search: TicketSearch | None = None,
+        *,
+        cursor: str | None = None,
+        since: datetime | Literal["now"] | None = None,
+        follow: bool = False,
+        poll_interval: float = changes.DEFAULT_POLL_INTERVAL,
+        page_size: int = changes.DEFAULT_PAGE_SIZE,
+        on_error: flows.OnError = "raise",
+        batch_size: int | None = None,
+        max_concurrency: int | None = None,
+        **options: Unpack[GetOptions],
+    ) -> AsyncIterator[TicketChange]:
+        """Every ticket of ``search`` created after the cursor, once, oldest first (by ``Created``, then
+        ticket ID), each with the cursor to continue after it; later changes are not delivered (that is
+        ``iter_changes``). The arguments are those of ``iter_changes``; a ticket is read once its
+        creation second is over on the server's clock, and delivered if it matches ``search`` then.
+
+        Raises:
+            RequestValidationError: as for ``iter_changes``, with ``created`` instead of ``last_changed``.
+            UnknownDynamicFieldError: the search names a dynamic field the server does not define.
+            BatchFetchError: a matching ticket cannot be read and ``on_error="raise"``.
+        """
+        self._check_bulk_options(batch_size, max_concurrency, options)
+        steps = self._changes_feed(
+            search,
+            field="created",
+            cursor=cursor,
+            since=since,
+            follow=follow,
+            poll_interval=poll_interval,
+            page_size=page_size,
+            on_error=on_error,
+        )
+        async for change in self._run_feed(steps, batch_size, max_concurrency, options):
+            yield change
+
+    async def _run_feed(
+        self,
+        steps: Generator[changes.Step, Any, None],
+        batch_size: int | None,
+        max_concurrency: int | None,
+        options: GetOptions,
+    ) -> AsyncIterator[TicketChange]:
+        """Run a feed's steps (``changes.feed``): send its calls, read its tickets, sleep, deliver."""
+        reply: Any = None
+        failure: OTOBOZnunyError | None = None
+        try:
+            while True:
+                try:
+                    step = steps.send(reply) if failure is None else steps.throw(failure)
+                except StopIteration:
+                    return
+                reply, failure = None, None
+                if isinstance(step, changes.Deliver):
+                    yield step.change
+                    continue
+                if isinstance(step, (changes.Wait, Sleep)):
+                    await asyncio.sleep(step.seconds)
+                    continue
+                try:
+                    if isinstance(step, changes.Fetch):
+                        reply = await self._fetch_all(list(step.ids), batch_size, max_concurrency, options)
+                    else:
+                        reply = await self._call(step)
+                except OTOBOZnunyError as error:  # handed to the feed, which decides
+                    failure = error
+        finally:
+            steps.close()
+
+    async def _fetch_all(
+        self, ids: list[int], batch_size: int | None, max_concurrency: int | None, options: GetOptions
+    ) -> tuple[list[Ticket], dict[int, OTOBOZnunyError]]:
+        """Every ticket of ``ids`` that could be read, and ``{id: error}`` for the others."""
+        tickets: list[Ticket] = []
+        failed: dict[int, OTOBOZnunyError] = {}
+        async for batch_tickets, batch_failed in self._fetch_batches(ids, batch_size, max_concurrency, None, options):
+            tickets.extend(batch_tickets)
+            failed.update(batch_failed)
+        return tickets, failed
 
     async def _fetch_batches(
         self,

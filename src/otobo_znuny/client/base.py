@@ -10,17 +10,18 @@ import re
 import ssl
 import time
 import warnings
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, Literal, TypedDict
 
 import httpx
 import pydantic
 
 from otobo_znuny.auth import BasicAuth, SessionAuth
-from otobo_znuny.client import dynamic_fields, flows, idempotency
+from otobo_znuny.client import changes, dynamic_fields, flows, idempotency
 from otobo_znuny.client.engine import AuthState, RawReply, RouteMethods, can_create_sessions
 from otobo_znuny.client.not_given import NOT_GIVEN, NotGiven
 from otobo_znuny.client.retry import RetryPolicy
@@ -532,6 +533,40 @@ class ClientCore:
         tz = self._config.timezone
         return self._checked(
             search, lambda checked: flows.search_all_ids(checked, self._search_call, page_limit=page_limit, tz=tz)
+        )
+
+    def _changes_feed(
+        self,
+        search: TicketSearch | None,
+        *,
+        field: changes.FeedField,
+        cursor: str | None,
+        since: datetime | Literal["now"] | None,
+        follow: bool,
+        poll_interval: float,
+        page_size: int,
+        on_error: flows.OnError,
+    ) -> Generator[changes.Step, Any, None]:
+        """The steps of ``iter_changes``/``iter_new_tickets`` (see ``changes.feed``).
+
+        Raises:
+            RequestValidationError: a bad argument or cursor (nothing is sent).
+        """
+        light = tickets.TicketGetOptions(articles=False, dynamic_fields=False)
+        return changes.feed(
+            search,
+            field=field,
+            cursor=cursor,
+            since=since,
+            follow=follow,
+            poll_interval=poll_interval,
+            page_size=page_size,
+            search_page_size=self._search_page_size,
+            on_error=on_error,
+            tz=self._config.timezone,
+            make_search=self._search_call,
+            light_get=lambda ids: self._ticket_get_call(ids, light),
+            checked=self._checked,
         )
 
     def _learn_field_names_flow(self, refresh: bool) -> flows.Flow[frozenset[str] | None]:

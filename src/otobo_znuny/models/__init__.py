@@ -1,6 +1,7 @@
 """Domain models: snake_case, validated before anything is sent."""
 
 from otobo_znuny.models.base import CLEAR, UNSET, Clear, DomainModel, IdName, Unset
+from otobo_znuny.models.changes import TicketChange
 from otobo_znuny.models.history import HistoryEntry
 from otobo_znuny.models.search import (
     DynamicFieldFilter,
@@ -41,6 +42,7 @@ __all__ = [
     "StateType",
     "Ticket",
     "TicketBase",
+    "TicketChange",
     "TicketCreate",
     "TicketReference",
     "TicketSearch",
