@@ -59,7 +59,7 @@ def check_secret(secret: str) -> str:
         ValueError: shorter than 16 characters, or a character outside printable ASCII.
     """
     if not isinstance(secret, str) or not _SECRET.match(secret):
-        raise ValueError("the secret must be printable ASCII without spaces (generate one with generate_secret())")
+        raise ValueError("the secret must be printable ASCII without spaces")
     if len(secret) < MIN_SECRET_LENGTH:
         raise ValueError(f"the secret must have at least {MIN_SECRET_LENGTH} characters, got {len(secret)}")
     return secret
