@@ -68,6 +68,8 @@ def app_in_thread(
     sock.bind((host, port))
     actual_port: int = sock.getsockname()[1]
     with _uvicorn_log_level(log_level):
+        # a client's idle keep-alive connection must not hold the shutdown for long
+        options.setdefault("timeout_graceful_shutdown", 3)
         config = uvicorn_config(app, host, actual_port, own_process=False, log_level=log_level, **options)
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
