@@ -84,19 +84,21 @@ def serve_command(
         if problem is not None:
             raise typer.BadParameter(problem, param_hint="--port")
         chosen = get_flavor(flavor.value)
-        try:
-            served = emulator.Emulator.from_seed(seed, db=db, flavor=chosen.name)
-        except StateFileError as exc:
-            raise ConfigurationError(f"--db {exc}") from None
+        served = None
         loaded = []
-        for path in webservice_yaml or ():
+        if webservice_yaml:
             from yaml import YAMLError
 
             try:
-                loaded.append(served.load_webservice(path).name)
-            except (OSError, ValueError, YAMLError) as exc:
-                served.close()
-                raise RequestValidationError("--webservice-yaml", f"{path}: {exc}") from None
+                served = emulator.Emulator.from_seed(seed, db=db, flavor=chosen.name)
+            except StateFileError as exc:
+                raise ConfigurationError(f"--db {exc}") from None
+            for path in webservice_yaml:
+                try:
+                    loaded.append(served.load_webservice(path).name)
+                except (OSError, ValueError, YAMLError) as exc:
+                    served.close()
+                    raise RequestValidationError("--webservice-yaml", f"{path}: {exc}") from None
         base_url = f"http://{host}:{port}{chosen.default_script}"
         sys.stderr.write(
             f"emulator ({chosen.product} flavour, seed {seed}) at {base_url}\n"
@@ -107,10 +109,16 @@ def serve_command(
             + "; Ctrl-C stops\n"
         )
         try:
-            emulator.serve(host=host, port=port, emulator=served)
+            if served is None:
+                emulator.serve(host=host, port=port, seed=seed, db=db, flavor=chosen.name)
+            else:
+                emulator.serve(host=host, port=port, emulator=served)
         except ImportError as exc:
             if exc.name != "uvicorn":
                 raise
             raise OTOBOZnunyError("emulator serve needs uvicorn: pip install 'otobo-znuny[cli]'") from None
+        except StateFileError as exc:
+            raise ConfigurationError(f"--db {exc}") from None
         finally:
-            served.close()
+            if served is not None:
+                served.close()

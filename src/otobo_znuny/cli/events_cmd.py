@@ -206,5 +206,7 @@ def listen_command(
             config = uvicorn_config(receiver, host, actual_port, own_process=True, log_level="warning", **tls)
             try:
                 uvicorn.Server(config).run(sockets=[sock])
+            except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown: the normal stop
+                sys.stderr.write("stopped\n")
             finally:
                 sock.close()

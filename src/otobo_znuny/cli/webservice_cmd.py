@@ -392,7 +392,7 @@ def setup_command(
             "'sudo -u otrs /opt/znuny/bin/znuny.Console.pl'. The YAML is passed on its standard input.",
         ),
     ],
-    name: NameOption,
+    name: NameOption = None,
     layout: LayoutOption = LayoutName.POST,
     operations: OperationsOption = None,
     agent: Annotated[
