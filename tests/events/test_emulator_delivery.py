@@ -475,3 +475,21 @@ def _no_thread_left() -> Iterator[None]:
     yield
     left = {t.name for t in threading.enumerate() if t.name.startswith("emulator-daemon")} - before
     assert not left, f"daemon threads left running: {left}"
+
+
+def test_the_daemon_can_be_stopped_and_started_again(wire: Any) -> None:
+    wired: Wired = wire(events=["TicketCreate"], asynchronous=True)
+    requester = wired.emulator.requester
+    requester.start_daemon(workers=3)
+    with pytest.raises(RuntimeError, match="runs already"):
+        requester.start_daemon()
+    requester.stop_daemon()
+    requester.start_daemon(workers=1)
+    new_ticket(wired)
+    assert requester.wait_idle(10)
+    requester.stop_daemon()
+    assert wired.recorder.names == ["TicketCreate"]
+    new_ticket(wired)  # stopped: sent before the reply again
+    assert wired.recorder.names == ["TicketCreate", "TicketCreate"]
+    with pytest.raises(ValueError, match="at least 1"):
+        requester.start_daemon(workers=0)

@@ -61,6 +61,7 @@ logger = logging.getLogger("otobo_znuny.emulator.requester")
 SUPPORTED_INVOKERS = ("Generic::Tunnel", "Generic::PassThrough", "Ticket::Generic")
 """Invoker types the emulator sends (which of them a flavour has: :class:`RequesterQuirks`)."""
 _BODY_METHODS = ("POST", "PUT", "PATCH")
+_TIMER = "emulator-daemon-retries"
 _USER_AGENT = "REST::Client/273"  # REST/Client.pm: the User-Agent it sets (both servers bundle it)
 
 
@@ -447,7 +448,7 @@ class EventRequester:
             threading.Thread(target=self._work, name=f"emulator-daemon-{index}", daemon=True)
             for index in range(workers)
         ]
-        self._workers.append(threading.Thread(target=self._retry_timer, name="emulator-daemon-retries", daemon=True))
+        self._workers.append(threading.Thread(target=self._retry_timer, name=_TIMER, daemon=True))
         for thread in self._workers:
             thread.start()
 
@@ -455,8 +456,9 @@ class EventRequester:
         """Let the workers finish what is queued, then stop them."""
         workers, self._workers = self._workers, []
         self._stopping.set()
-        for _ in workers:
-            self._queue.put(None)
+        for thread in workers:
+            if thread.name != _TIMER:
+                self._queue.put(None)  # after what is queued: the workers finish it first
         for thread in workers:
             thread.join(timeout)
 
