@@ -188,40 +188,11 @@ _CLI_FIELDS = {
 }
 
 
-def _events_values(
-    events: str | None,
-    event: list[str] | None,
-    custom_event: list[str] | None,
-    asynchronous: bool,
-    auth: AuthName,
-    secret: str | None,
-    secret_file: Path | None,
-    basic_user: str,
-    timeout: int,
-    retry: bool,
-    full_ticket: bool,
-    name: str | None,
-) -> dict[str, Any]:
-    return {
-        "events": events,
-        "event": event,
-        "custom_event": custom_event,
-        "asynchronous": asynchronous,
-        "auth": auth,
-        "secret": secret,
-        "secret_file": secret_file,
-        "basic_user": basic_user,
-        "timeout": timeout,
-        "retry": retry,
-        "full_ticket": full_ticket,
-        "name": name,
-    }
-
-
 def _events_spec(
     server: ServerFlavor, values: dict[str, Any], secrets: list[str], *, dry_run: bool = False
 ) -> tuple[RequesterSpec, bool]:
-    """The requester web service the flags describe, and whether a new secret was written.
+    """The requester web service the events flags describe (``values``: the command's parameters
+    by name), and whether the secret is new.
 
     Raises:
         RequestValidationError: an invalid flag, named as the command line spells it.
@@ -230,7 +201,9 @@ def _events_spec(
     from otobo_znuny.errors import RequestValidationError
     from otobo_znuny.events.requester import DEFAULT_EVENTS, DEFAULT_NAME, RequesterSpec
 
-    secret, created = resolve_secret(values["secret"], values["secret_file"], write=not dry_run)
+    secret_file = values["secret_file"]
+    secret_file = Path(secret_file) if secret_file is not None else None
+    secret, created = resolve_secret(values["secret"], secret_file, write=not dry_run)
     secrets.append(secret)
     events = [part for item in values["event"] or () for part in item.split(",")] or list(DEFAULT_EVENTS)
     custom = [part for item in values["custom_event"] or () for part in item.split(",") if part.strip()]
@@ -242,7 +215,7 @@ def _events_spec(
             events=events,
             custom_events=custom,
             asynchronous=values["asynchronous"],
-            auth=values["auth"].value,
+            auth=getattr(values["auth"], "value", values["auth"]),
             user=values["basic_user"],
             timeout=values["timeout"],
             retry=values["retry"],
@@ -331,21 +304,7 @@ def render_command(
         if events is not None:
             from otobo_znuny.events.requester import render_requester
 
-            values = _events_values(
-                events,
-                event,
-                custom_event,
-                asynchronous,
-                auth,
-                secret,
-                secret_file,
-                basic_user,
-                timeout,
-                retry,
-                full_ticket,
-                name,
-            )
-            spec, created = _events_spec(server, values, secrets)
+            spec, created = _events_spec(server, ctx.params, secrets)
             text = render_requester(spec)
             if out is None:
                 sys.stdout.write(text)
@@ -476,21 +435,7 @@ def setup_command(
         if events is not None:
             from otobo_znuny.events.requester import render_requester
 
-            values = _events_values(
-                events,
-                event,
-                custom_event,
-                asynchronous,
-                auth,
-                secret,
-                secret_file,
-                basic_user,
-                timeout,
-                retry,
-                full_ticket,
-                name,
-            )
-            spec, created = _events_spec(server, values, secrets, dry_run=dry_run)
+            spec, created = _events_spec(server, ctx.params, secrets, dry_run=dry_run)
             name = spec.name
             text = render_requester(spec)
         else:
