@@ -63,7 +63,9 @@ def app_in_thread(
     """
     import uvicorn
 
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(
+        socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+    )  # proto TCP: asyncio sets TCP_NODELAY only on such sockets' connections (else 40 ms per keep-alive reply)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     actual_port: int = sock.getsockname()[1]

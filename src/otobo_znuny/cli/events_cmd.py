@@ -188,7 +188,9 @@ def listen_command(
             import uvicorn
         except ImportError:
             raise OTOBOZnunyError("events listen needs uvicorn: pip install 'otobo-znuny[events]'") from None
-        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+        sock = socket.socket(
+            socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+        )  # proto TCP: asyncio sets TCP_NODELAY only on such sockets' connections (else 40 ms per keep-alive reply)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         actual_port = sock.getsockname()[1]

@@ -348,12 +348,9 @@ class EventRequester:
         self,
         helpdesk: Helpdesk,
         webservices: Callable[[], Sequence[tuple[str, RequesterConfig]]],
-        *,
-        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self._helpdesk = helpdesk
         self._webservices = webservices
-        self._transport = transport
         self._lock = threading.Lock()
         self._deliveries: list[Delivery] = []
         self._retries: list[tuple[_Job, Delivery]] = []  # the next attempt, the failed one
@@ -589,7 +586,7 @@ class EventRequester:
 
                     verify = ssl_module.create_default_context(cafile=str(ca_file))
                 # no redirects (REST::Client uses simple_request), no proxy from the environment
-                client = httpx.Client(follow_redirects=False, trust_env=False, verify=verify, transport=self._transport)
+                client = httpx.Client(follow_redirects=False, trust_env=False, verify=verify)
                 self._clients[key] = client
         return client
 
