@@ -232,7 +232,7 @@ def _events_notes(spec: RequesterSpec, created: bool, secret_file: Path | None) 
 
     if created:
         sys.stderr.write(f"wrote a new secret to {secret_file} (give the same --secret-file to events listen)\n")
-    if spec.url.startswith("http://") and not is_loopback_url(spec.url):
+    if spec.url.lower().startswith("http://") and not is_loopback_url(spec.url):
         sys.stderr.write(
             "note: with http:// the events and the secret cross the network unencrypted; use https:// (events "
             "listen --ssl-certfile, or a TLS proxy in front of the receiver)\n"
