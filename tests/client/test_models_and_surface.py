@@ -35,6 +35,7 @@ def test_all_lists_exactly_the_public_names() -> None:
         "operations",
         "wire",
         "emulator",
+        "events",
         "testing",
         "clients",
         "domain_models",

@@ -148,3 +148,26 @@ def test_ruff_is_pinned_because_the_generated_client_depends_on_its_formatting()
     pins = [req for req in PYPROJECT["project"]["optional-dependencies"]["dev"] if req.startswith("ruff")]
     assert len(pins) == 1
     assert re.fullmatch(r"ruff==\d+\.\d+\.\d+", pins[0])
+
+
+def test_the_event_receiver_needs_only_the_standard_library() -> None:
+    code = (
+        "import sys; from otobo_znuny.events import EventReceiver, TicketEvent, parse_event; "
+        "EventReceiver('a-secret-of-sixteen+'); "
+        "print(sorted(m for m in ('httpx', 'pydantic', 'yaml', 'uvicorn', 'otobo_znuny.client') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_serving_the_receiver_without_uvicorn_names_the_events_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from otobo_znuny.events import EventReceiver, run_in_thread, serve
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    receiver = EventReceiver("a-secret-of-sixteen+")
+    for start in (lambda: serve(receiver), lambda: run_in_thread(receiver).__enter__()):
+        with pytest.raises(MissingDependencyError) as caught:
+            start()
+        assert caught.value.extra == "events"
+        assert "pip install 'otobo-znuny[events]'" in str(caught.value)
+    assert PYPROJECT["project"]["optional-dependencies"]["events"] == ["uvicorn>=0.29"]

@@ -15,6 +15,7 @@ __all__ = [
     "CONFIG_ENV",
     "EMULATOR_SEED_ENV",
     "ENV_NAMES",
+    "EVENTS_SECRET_ENV",
     "OTHER_ENV",
     "PROFILE_ENV",
     "PROFILE_KEYS",
@@ -30,6 +31,7 @@ CONFIG_ENV = "OTOBO_ZNUNY_CONFIG"
 PROFILE_ENV = "OTOBO_ZNUNY_PROFILE"
 EMULATOR_SEED_ENV = "OTOBO_ZNUNY_EMULATOR_SEED"
 AGENT_PASSWORD_ENV = "OTOBO_ZNUNY_AGENT_PASSWORD"
+EVENTS_SECRET_ENV = "OTOBO_ZNUNY_EVENTS_SECRET"
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ OTHER_ENV = (
     (CONFIG_ENV, "the profile file (default: config.toml in the user's config directory)"),
     (EMULATOR_SEED_ENV, "demo, znuny_lab or empty: talk to an in-process emulator with that seed instead of a server"),
     (AGENT_PASSWORD_ENV, "the password of the agent webservice setup --agent creates"),
+    (EVENTS_SECRET_ENV, "the shared secret of webservice render --events and events listen (like --secret)"),
 )
 """The environment variables that are not connection settings."""
 

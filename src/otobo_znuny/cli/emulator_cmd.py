@@ -59,6 +59,15 @@ def serve_command(
     flavor: Annotated[
         FlavorName, typer.Option("--flavor", help="The server to answer like: znuny (Znuny 7) or otobo (OTOBO 11).")
     ] = FlavorName.ZNUNY,
+    webservice_yaml: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            "--webservice-yaml",
+            metavar="FILE",
+            help="Also add this web service (repeat): its operations, and its invokers, which then post the "
+            "emulator's ticket events (webservice render --events). The name is the file's stem.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the emulator until Ctrl-C (web services GenericTicket and GenericTicketConnectorREST)."""
     from otobo_znuny import emulator
@@ -75,19 +84,41 @@ def serve_command(
         if problem is not None:
             raise typer.BadParameter(problem, param_hint="--port")
         chosen = get_flavor(flavor.value)
+        served = None
+        loaded = []
+        if webservice_yaml:
+            from yaml import YAMLError
+
+            try:
+                served = emulator.Emulator.from_seed(seed, db=db, flavor=chosen.name)
+            except StateFileError as exc:
+                raise ConfigurationError(f"--db {exc}") from None
+            for path in webservice_yaml:
+                try:
+                    loaded.append(served.load_webservice(path).name)
+                except (OSError, ValueError, YAMLError) as exc:
+                    served.close()
+                    raise RequestValidationError("--webservice-yaml", f"{path}: {exc}") from None
         base_url = f"http://{host}:{port}{chosen.default_script}"
         sys.stderr.write(
             f"emulator ({chosen.product} flavour, seed {seed}) at {base_url}\n"
             f"  try: OTOBO_ZNUNY_BASE_URL={base_url} OTOBO_ZNUNY_FLAVOR={chosen.name} OTOBO_ZNUNY_USER={EMULATOR_USER} "
             f"OTOBO_ZNUNY_PASSWORD={EMULATOR_PASSWORD} otobo-znuny ticket search\n"
-            "  web services: GenericTicket (--layout post), GenericTicketConnectorREST (--layout rest); "
-            "Ctrl-C stops\n"
+            "  web services: GenericTicket (--layout post), GenericTicketConnectorREST (--layout rest)"
+            + "".join(f", {name}" for name in loaded)
+            + "; Ctrl-C stops\n"
         )
         try:
-            emulator.serve(host=host, port=port, seed=seed, db=db, flavor=chosen.name)
+            if served is None:
+                emulator.serve(host=host, port=port, seed=seed, db=db, flavor=chosen.name)
+            else:
+                emulator.serve(host=host, port=port, emulator=served)
         except ImportError as exc:
             if exc.name != "uvicorn":
                 raise
             raise OTOBOZnunyError("emulator serve needs uvicorn: pip install 'otobo-znuny[cli]'") from None
         except StateFileError as exc:
             raise ConfigurationError(f"--db {exc}") from None
+        finally:
+            if served is not None:
+                served.close()

@@ -34,6 +34,7 @@ from otobo_znuny.cli.connection_options import (
     merged,
 )
 from otobo_znuny.cli.emulator_cmd import emulator_app
+from otobo_znuny.cli.events_cmd import events_app
 from otobo_znuny.cli.exit_codes import exit_code_reference
 from otobo_znuny.cli.runner import client_command, reporting_errors
 from otobo_znuny.cli.ticket_cmd import ticket_app
@@ -80,6 +81,7 @@ app.add_typer(ticket_app, name="ticket")
 app.add_typer(session_app, name="session")
 app.add_typer(webservice_app, name="webservice")
 app.add_typer(emulator_app, name="emulator")
+app.add_typer(events_app, name="events")
 
 
 def _show_version(value: bool) -> None:

@@ -207,7 +207,8 @@ def parse_groups(text: str | None) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True, repr=False)
 class ConsoleCommand:
-    """One console invocation; ``secret`` (a password in ``argv``) is masked when shown or repr'd.
+    """One console invocation; ``secret`` (a password in ``argv``, or the events secret in the YAML on
+    ``stdin``) is masked when shown or repr'd.
 
     ``stdin`` is text fed to the command's standard input (the web-service YAML); other commands get
     an empty standard input.
@@ -234,7 +235,8 @@ class ConsoleCommand:
         ``--dry-run`` prints, runnable as it is (apart from the masked secret)."""
         if self.stdin is None:
             return self.shown()
-        text = self.stdin if self.stdin.endswith("\n") else self.stdin + "\n"
+        text = self.stdin.replace(self.secret, _MASK) if self.secret else self.stdin
+        text = text if text.endswith("\n") else text + "\n"
         return f"{self.shown()} <<'{_HEREDOC}'\n{text}{_HEREDOC}"
 
 
@@ -309,12 +311,14 @@ def setup_plan(
     source_path: str | None = None,
     yaml_text: str | None = None,
     agent: AgentSpec | None = None,
+    yaml_secret: str | None = None,
 ) -> list[ConsoleCommand]:
     """The console commands that add the web service and, with ``agent``, the agent and its groups.
 
     ``console`` is the command prefix, split like a shell would (``docker exec -i otobo-web-1
     bin/otobo.Console.pl``, ``sudo -u otrs /opt/znuny/bin/znuny.Console.pl``). The YAML is read
-    from ``source_path`` (a path the console can read) or, with ``yaml_text``, passed on stdin.
+    from ``source_path`` (a path the console can read) or, with ``yaml_text``, passed on stdin;
+    ``yaml_secret`` (the events secret in it) is masked when the command is shown.
 
     Raises:
         RequestValidationError: an empty or unparsable prefix, one that would not forward stdin, an
@@ -326,7 +330,7 @@ def setup_plan(
     if yaml_text is not None:
         check_stdin_forwarded(prefix)
     add = (*prefix, "Admin::WebService::Add", "--name", _check_name(name), "--source-path", source_path or STDIN_PATH)
-    commands = [ConsoleCommand(add, stdin=yaml_text)]
+    commands = [ConsoleCommand(add, secret=yaml_secret if yaml_text is not None else None, stdin=yaml_text)]
     if agent is None:
         return commands
     email = agent.email or f"{agent.login}@example.com"

@@ -31,8 +31,9 @@ from otobo_znuny.emulator.operations import (
     ticket_search,
     ticket_update,
 )
+from otobo_znuny.emulator.requester import EventRequester, RequesterConfig
 from otobo_znuny.emulator.routes import WebService, builtin_webservices, load_webservice
-from otobo_znuny.emulator.state import Changes, Clock, Helpdesk, utc_now
+from otobo_znuny.emulator.state import Changes, Clock, FiredEvent, Helpdesk, utc_now
 from otobo_znuny.emulator.wire import (
     JSON_CONTENT_TYPE,
     TEXT_CONTENT_TYPE,
@@ -108,6 +109,10 @@ class Emulator:
     ``db``: an SQLite file (see ``persistence``). A file holding a state replaces ``helpdesk``'s
     data; a new or empty file gets it. After each request only what changed is written. Raises
     ``StateFileError`` for a file that is not an emulator state of this version.
+
+    Ticket events: a web service with invokers (``load_webservice`` of the YAML that ``webservice
+    render --events`` writes) makes the operations post their events to its receiver, as the server's
+    invokers do; ``requester`` records every delivery (see ``emulator.requester``).
     """
 
     def __init__(
@@ -127,6 +132,8 @@ class Emulator:
         self.faults = Faults(seed_faults)
         self.faults.bind_sessions(self.expire_sessions)
         self.counters = RequestCounters()
+        self.requester = EventRequester(self.helpdesk, self._requester_configs)
+        """Sends the ticket events to the receivers of the requester web services; records each delivery."""
         self._store: SQLiteStore | None = None
         if db is not None:
             from otobo_znuny.emulator.persistence import SQLiteStore
@@ -197,8 +204,12 @@ class Emulator:
     def add_webservice(self, webservice: WebService) -> None:
         self.webservices[webservice.name] = webservice
 
+    def _requester_configs(self) -> list[tuple[str, RequesterConfig]]:
+        return [(name, service.requester) for name, service in list(self.webservices.items()) if service.requester]
+
     def load_webservice(self, path: str | Path, name: str | None = None) -> WebService:
-        """Add a web service from a web-service YAML file (see ``routes.load_webservice``)."""
+        """Add a web service from a web-service YAML file (see ``routes.load_webservice``): its
+        operations, and its invokers, which then receive the ticket events of later requests."""
         service = load_webservice(path, name)
         self.add_webservice(service)
         return service
@@ -239,8 +250,9 @@ class Emulator:
             self.helpdesk.changes = Changes()
 
     def close(self) -> None:
-        """Release the ``db`` file now (otherwise when the emulator is garbage-collected); a later
-        write opens it again. Does nothing without a file."""
+        """Release the ``db`` file now (otherwise when the emulator is garbage-collected; a later
+        write opens it again), stop the requester's daemon and close its connections."""
+        self.requester.close()
         if self._store is not None:
             with self.helpdesk.lock:
                 self._store.close()
@@ -345,11 +357,30 @@ class Emulator:
         runner = self._operations.get(route.operation_type)
         if runner is None:
             return self._fault("OperationObject returned an error, cancelling Request")
+        fired: list[FiredEvent] = []
+        try:
+            return self._run(runner, params, request, route, flavor, fired)
+        finally:
+            # after the changes, before the reply; also for an operation that failed after writing
+            self.requester.dispatch(fired)
+
+    def _run(
+        self,
+        runner: Callable[[Helpdesk, Any, EmulatorRequest], dict[str, Any]],
+        params: Any,
+        request: EmulatorRequest,
+        route: Any,
+        flavor: Flavor,
+        fired: list[FiredEvent],
+    ) -> EmulatorResponse:
+        """Run the operation under the lock; the events its writes fire are added to ``fired``."""
+        listening = self.requester.listening
         with (
             common.prehashed_password(params, self.helpdesk.password_hash_iterations),
             common.remote_address(request.client),
             self.helpdesk.lock,
         ):
+            self.helpdesk.fired_events = fired if listening else None
             try:
                 if isinstance(params, list) and route.operation_type not in (
                     "Session::SessionCreate",
@@ -362,6 +393,8 @@ class Emulator:
                 data = {"Error": {"ErrorCode": error.code, "ErrorMessage": error.message}}
             except OperationFault as fault:
                 return self._fault(fault.message)
+            finally:
+                self.helpdesk.fired_events = None
             if self._store is not None:
                 self._store.save_changes(self.helpdesk)  # writes nothing when nothing changed
         return EmulatorResponse(200, JSON_CONTENT_TYPE, flavor.encode_json(data, self._key_order))

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from otobo_znuny._yaml_import import import_yaml
+from otobo_znuny.emulator.requester import RequesterConfig, requester_from_config
 
 #: Operation types the emulator implements.
 SUPPORTED_TYPES = (
@@ -37,11 +38,13 @@ class Route:
 
 @dataclass
 class WebService:
-    """One web service: its name, routes and transport limits."""
+    """One web service: its name, routes and transport limits (the provider side), and its invokers
+    (the requester side: ``requester``, ``None`` without invokers)."""
 
     name: str
     routes: list[Route] = field(default_factory=list)
     max_length: int | None = None
+    requester: RequesterConfig | None = None
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         """Find the operation for ``method`` and ``path`` (without query string), or ``None``.
@@ -75,14 +78,23 @@ def _compile(route: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
 def webservice_from_config(name: str, config: dict[str, Any]) -> WebService:
     """Build a :class:`WebService` from a parsed web-service YAML document.
 
-    Raises ``ValueError`` if the document has no ``Provider.Transport.Config.RouteOperationMapping``
-    or maps a route to an operation whose ``Type`` is not in :data:`SUPPORTED_TYPES`.
+    A requester-only document (``webservice render --events``) gives a web service without routes
+    whose invokers post the emulator's ticket events (see ``requester``).
+
+    Raises ``ValueError`` if the document has neither ``Provider.Transport.Config.RouteOperationMapping``
+    nor requester invokers, maps a route to an operation whose ``Type`` is not in
+    :data:`SUPPORTED_TYPES`, or has a requester side the emulator cannot reproduce.
     """
+    if not isinstance(config, dict):
+        raise ValueError(f"web service {name!r}: the document is not a mapping")
+    requester = requester_from_config(name, config)
     provider = config.get("Provider") or {}
     operations: dict[str, Any] = provider.get("Operation") or {}
     transport = (provider.get("Transport") or {}).get("Config") or {}
     mapping: dict[str, Any] | None = transport.get("RouteOperationMapping")
     if not isinstance(mapping, dict):
+        if requester is not None and not operations:
+            return WebService(name=name, requester=requester)
         raise ValueError(f"web service {name!r}: no Provider.Transport.Config.RouteOperationMapping")
     routes: list[Route] = []
     for op_name in sorted(mapping):
@@ -100,13 +112,14 @@ def webservice_from_config(name: str, config: dict[str, Any]) -> WebService:
     max_length_raw = transport.get("MaxLength")
     max_length_text = str(max_length_raw or "")
     max_length = int(max_length_text) if max_length_text.isdigit() else None
-    return WebService(name=name, routes=routes, max_length=max_length)
+    return WebService(name=name, routes=routes, max_length=max_length, requester=requester)
 
 
 def load_webservice(path: str | Path, name: str | None = None) -> WebService:
-    """Load a web-service YAML file; the name defaults to the file stem.
+    """Load a web-service YAML file (provider, requester or both); the name defaults to the file stem.
 
-    Raises ``OSError`` if unreadable, ``yaml.YAMLError`` if not YAML, ``ValueError`` if no routes,
+    Raises ``OSError`` if unreadable, ``yaml.YAMLError`` if not YAML, ``ValueError`` if neither
+    routes nor invokers (or see :func:`webservice_from_config`),
     ``MissingDependencyError`` without PyYAML (``pip install 'otobo-znuny[emulator]'``).
     """
     yaml = import_yaml("loading a web-service YAML file into the emulator", extra="emulator")

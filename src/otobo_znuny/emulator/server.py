@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from otobo_znuny._uvicorn import app_in_thread, uvicorn_config
 from otobo_znuny.emulator.asgi import make_app
 from otobo_znuny.emulator.core import Emulator
 from otobo_znuny.emulator.flavors import ZNUNY
@@ -36,33 +33,9 @@ class ServerHandle:
         return self.base_url + self.emulator.script_path
 
 
-_UVICORN_LOGGERS = ("uvicorn.error", "uvicorn.access", "uvicorn.asgi")
-
-
-def _config(emulator: Emulator, host: str, port: int, *, own_process: bool, log_level: str) -> Any:
-    """uvicorn's settings. ``own_process``: uvicorn may configure logging (``serve``); in a thread
-    of someone else's process (``run_in_thread``) it leaves logging alone."""
-    import uvicorn
-
-    options: dict[str, Any] = (
-        {"log_level": log_level, "access_log": False} if own_process else {"log_config": None, "log_level": None}
-    )
-    return uvicorn.Config(
-        make_app(emulator), host=host, port=port, http="h11", lifespan="off", timeout_keep_alive=5, **options
-    )
-
-
-@contextmanager
-def _uvicorn_log_level(level: str) -> Iterator[None]:
-    """Set the level of uvicorn's loggers for the block, then put the previous levels back."""
-    previous = {name: logging.getLogger(name).level for name in _UVICORN_LOGGERS}
-    for name in _UVICORN_LOGGERS:
-        logging.getLogger(name).setLevel(level.upper())
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            logging.getLogger(name).setLevel(value)
+def _config(emulator: Emulator, host: str, port: int, *, log_level: str) -> Any:
+    """uvicorn's settings for ``serve`` (uvicorn may configure logging: it is the process's server)."""
+    return uvicorn_config(make_app(emulator), host, port, own_process=True, log_level=log_level)
 
 
 def serve(
@@ -86,7 +59,7 @@ def serve(
 
     emu = emulator if emulator is not None else Emulator.from_seed(seed, db=db, flavor=flavor)
     try:
-        uvicorn.Server(_config(emu, host, port, own_process=True, log_level=log_level)).run()
+        uvicorn.Server(_config(emu, host, port, log_level=log_level)).run()
     finally:
         if emulator is None:
             emu.close()
@@ -103,26 +76,5 @@ def run_in_thread(
 
     Raises ``RuntimeError`` if the server does not start within 10 seconds.
     """
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    actual_port = sock.getsockname()[1]
-    with _uvicorn_log_level(log_level):
-        server = uvicorn.Server(_config(emulator, host, actual_port, own_process=False, log_level=log_level))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                sock.close()
-                raise RuntimeError("emulator server did not start")
-            time.sleep(0.01)
-        try:
-            yield ServerHandle(f"http://{host}:{actual_port}", host, actual_port, emulator)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
-            sock.close()
+    with app_in_thread(make_app(emulator), host, port, log_level=log_level, what="emulator server") as actual_port:
+        yield ServerHandle(f"http://{host}:{actual_port}", host, actual_port, emulator)

@@ -406,6 +406,15 @@ class Changes:
         return bool(self.tickets or self.agents or self.sessions or self.ticket_number_days)
 
 
+@dataclass(frozen=True)
+class FiredEvent:
+    """A ticket or article event fired by a write (``Kernel::System::EventHandler``): its name and the
+    data the core passes (``TicketID``, ``ArticleID``, ``OldTicketData``...), IDs as strings."""
+
+    name: str
+    data: dict[str, Any]
+
+
 def ticket_number_checksum(base: str) -> int:
     """Znuny ``DateChecksum`` check digit for ``base`` (date + system ID + counter)."""
     total = 0
@@ -439,6 +448,14 @@ class Helpdesk:
         """Which server the operations behave like (set by ``Emulator(flavor=...)``; see ``flavors``)."""
         self.changes: Changes | None = None
         """Marks for incremental persistence; ``None`` (nothing recorded) unless a file is attached."""
+        self.fired_events: list[FiredEvent] | None = None
+        """The events of the running request in firing order, collected while a requester web service
+        listens (``Emulator`` sets it); ``None``: nothing is collected (and no old ticket data built)."""
+
+    def fire(self, name: str, data: dict[str, Any]) -> None:
+        """Record an event of the running request (when events are collected). Caller holds ``lock``."""
+        if self.fired_events is not None:
+            self.fired_events.append(FiredEvent(name, data))
 
     def mark_session(self, session_id: str) -> None:
         """Record that a session was created or removed (for persistence). Caller holds ``lock``."""
@@ -537,9 +554,12 @@ class Helpdesk:
         """Append a history entry; every ticket write does, so this also marks the ticket as changed.
 
         ``name`` is cut to 200 characters, as ``Ticket.pm`` HistoryAdd does (Znuny 5984-5987, OTOBO 6084).
+        Fires ``HistoryAdd`` as ``Kernel::System::Ticket::HistoryAdd`` does (except for
+        ``SendAgentNotification`` rows, which the emulator never writes).
         """
         if self.changes is not None:
             self.changes.tickets[ticket.id] = None
+        self.fire("HistoryAdd", {"TicketID": str(ticket.id)})
         ticket.history.append(
             HistoryEntry(
                 history_type=history_type,

@@ -1,4 +1,6 @@
-"""Core ticket writes (the emulated ``Kernel::System::Ticket``): each write adds its history entry.
+"""Core ticket writes (the emulated ``Kernel::System::Ticket``): each write adds its history entry
+and fires its event, with the data the core passes (Znuny 7.0.19 / OTOBO 11 ``Kernel/System/Ticket.pm``,
+``Ticket/Article/Backend/MIMEBase.pm`` ArticleCreate, ``DynamicField/ObjectType/*.pm`` PostValueSet).
 
 Callers hold ``helpdesk.lock``. Nothing here validates input; the operations do that first.
 """
@@ -46,6 +48,30 @@ class ArticleInput:
 def _touch(helpdesk: Helpdesk, ticket: Ticket, user_id: int) -> None:
     ticket.changed = helpdesk.now()
     ticket.change_by = user_id
+
+
+def _old_ticket_data(helpdesk: Helpdesk, ticket: Ticket, *, with_dynamic_fields: bool) -> dict[str, Any] | None:
+    """``OldTicketData``: ``TicketGet`` before the change (its ``DynamicField_<Name>`` keys only for
+    ArticleCreate); ``None`` when no event is collected (nothing listens, nothing is built)."""
+    if helpdesk.fired_events is None:
+        return None
+    from otobo_znuny.emulator.operations.ticket_get import ticket_to_wire
+
+    data = ticket_to_wire(helpdesk, ticket, with_dynamic_fields=False, extended=False)
+    if with_dynamic_fields:
+        for field_def in helpdesk.dynamic_fields_sorted("Ticket"):
+            data[f"DynamicField_{field_def.name}"] = dynamic_fields.to_wire(ticket.dynamic_fields.get(field_def.name))
+    return data
+
+
+def _fire(helpdesk: Helpdesk, name: str, ticket: Ticket, **data: Any) -> None:
+    helpdesk.fire(name, {"TicketID": str(ticket.id), **data})
+
+
+def _customer_event(helpdesk: Helpdesk, ticket: Ticket, *, created: bool) -> None:
+    # OTOBO 11's TicketCustomerSet also passes TicketCreated (1 from TicketCreate); Znuny passes TicketID only
+    extra = {"TicketCreated": 1 if created else 0} if helpdesk.flavor.name == "otobo" else {}
+    _fire(helpdesk, "TicketCustomerUpdate", ticket, **extra)
 
 
 def create_ticket(
@@ -106,8 +132,10 @@ def create_ticket(
         f"%%CustomerID={customer_id};CustomerUser={customer_user};",
         user_id,
     )
+    _customer_event(helpdesk, ticket, created=True)  # TicketCreate calls TicketCustomerSet before its own event
     if state.type_name in ("closed", "removed", "merged"):
         ticket.close_time = now
+    _fire(helpdesk, "TicketCreate", ticket)
     return ticket
 
 
@@ -116,15 +144,18 @@ def set_title(helpdesk: Helpdesk, ticket: Ticket, title: str, user_id: int) -> N
     ticket.title = title
     _touch(helpdesk, ticket, user_id)
     helpdesk.add_history(ticket, "TitleUpdate", f"%%{old}%%{title}", user_id)
+    _fire(helpdesk, "TicketTitleUpdate", ticket)
 
 
 def set_queue(helpdesk: Helpdesk, ticket: Ticket, queue_id: int, user_id: int) -> None:
     queues = helpdesk.data.queues
     old = queues[ticket.queue_id]
+    old_data = _old_ticket_data(helpdesk, ticket, with_dynamic_fields=False)
     ticket.queue_id = queue_id
     _touch(helpdesk, ticket, user_id)
     new = queues[queue_id]
     helpdesk.add_history(ticket, "Move", f"%%{new.name}%%{new.id}%%{old.name}%%{old.id}", user_id)
+    _fire(helpdesk, "TicketQueueUpdate", ticket, OldTicketData=old_data)
 
 
 def set_lock(helpdesk: Helpdesk, ticket: Ticket, lock_id: int, user_id: int) -> None:
@@ -136,6 +167,7 @@ def set_lock(helpdesk: Helpdesk, ticket: Ticket, lock_id: int, user_id: int) -> 
     _touch(helpdesk, ticket, user_id)
     name = LOCKS[lock_id]
     helpdesk.add_history(ticket, "Unlock" if name == "unlock" else "Lock", f"%%{name}", user_id)
+    _fire(helpdesk, "TicketLockUpdate", ticket)
 
 
 def set_type(helpdesk: Helpdesk, ticket: Ticket, type_id: int, user_id: int) -> None:
@@ -145,6 +177,7 @@ def set_type(helpdesk: Helpdesk, ticket: Ticket, type_id: int, user_id: int) -> 
     _touch(helpdesk, ticket, user_id)
     new = types[type_id]
     helpdesk.add_history(ticket, "TypeUpdate", f"%%{new.name}%%{new.id}%%{old.name}%%{old.id}", user_id)
+    _fire(helpdesk, "TicketTypeUpdate", ticket)
 
 
 def set_pending_time(helpdesk: Helpdesk, ticket: Ticket, until: datetime | None, user_id: int) -> None:
@@ -152,15 +185,18 @@ def set_pending_time(helpdesk: Helpdesk, ticket: Ticket, until: datetime | None,
     _touch(helpdesk, ticket, user_id)
     name = "%%00-00-00 00:00" if until is None else "%%" + until.strftime("%Y-%m-%d %H:%M")
     helpdesk.add_history(ticket, "SetPendingTime", name, user_id)
+    _fire(helpdesk, "TicketPendingTimeUpdate", ticket)
 
 
 def set_state(helpdesk: Helpdesk, ticket: Ticket, state_id: int, user_id: int) -> None:
     states = helpdesk.data.states
     old = states[ticket.state_id]
     new = states[state_id]
+    old_data = _old_ticket_data(helpdesk, ticket, with_dynamic_fields=False)
     ticket.state_id = state_id
     _touch(helpdesk, ticket, user_id)
     helpdesk.add_history(ticket, "StateUpdate", f"%%{old.name}%%{new.name}%%", user_id)
+    _fire(helpdesk, "TicketStateUpdate", ticket, OldTicketData=old_data)
     if new.type_name in ("closed", "removed", "merged"):
         ticket.close_time = helpdesk.now()
     # Event TicketPendingTimeReset: a non-pending state clears the pending time; Znuny writes the
@@ -176,13 +212,16 @@ def set_service(helpdesk: Helpdesk, ticket: Ticket, service_id: int | None, user
     _touch(helpdesk, ticket, user_id)
     service = helpdesk.data.services.get(service_id or 0)
     helpdesk.add_history(ticket, "ServiceUpdate", f"%%{service.name if service else ''}%%{service_id or ''}", user_id)
+    _fire(helpdesk, "TicketServiceUpdate", ticket)
 
 
 def set_sla(helpdesk: Helpdesk, ticket: Ticket, sla_id: int | None, user_id: int) -> None:
+    old_data = _old_ticket_data(helpdesk, ticket, with_dynamic_fields=False)
     ticket.sla_id = sla_id
     _touch(helpdesk, ticket, user_id)
     sla = helpdesk.data.slas.get(sla_id or 0)
     helpdesk.add_history(ticket, "SLAUpdate", f"%%{sla.name if sla else ''}%%{sla_id or ''}", user_id)
+    _fire(helpdesk, "TicketSLAUpdate", ticket, OldTicketData=old_data)
 
 
 def set_customer(helpdesk: Helpdesk, ticket: Ticket, customer_user: str, customer_id: str, user_id: int) -> None:
@@ -190,6 +229,7 @@ def set_customer(helpdesk: Helpdesk, ticket: Ticket, customer_user: str, custome
     ticket.customer_id = customer_id
     _touch(helpdesk, ticket, user_id)
     helpdesk.add_history(ticket, "CustomerUpdate", f"%%CustomerID={customer_id};CustomerUser={customer_user};", user_id)
+    _customer_event(helpdesk, ticket, created=False)
 
 
 def set_priority(helpdesk: Helpdesk, ticket: Ticket, priority_id: int, user_id: int) -> None:
@@ -199,12 +239,14 @@ def set_priority(helpdesk: Helpdesk, ticket: Ticket, priority_id: int, user_id: 
     _touch(helpdesk, ticket, user_id)
     new = priorities[priority_id]
     helpdesk.add_history(ticket, "PriorityUpdate", f"%%{old.name}%%{old.id}%%{new.name}%%{new.id}", user_id)
+    _fire(helpdesk, "TicketPriorityUpdate", ticket)
 
 
 def set_owner(helpdesk: Helpdesk, ticket: Ticket, owner_id: int, user_id: int) -> None:
     ticket.owner_id = owner_id
     _touch(helpdesk, ticket, user_id)
     helpdesk.add_history(ticket, "OwnerUpdate", f"%%{helpdesk.user_name(owner_id)}%%{owner_id}", user_id)
+    _fire(helpdesk, "TicketOwnerUpdate", ticket)
 
 
 def set_responsible(helpdesk: Helpdesk, ticket: Ticket, responsible_id: int, user_id: int) -> None:
@@ -216,6 +258,7 @@ def set_responsible(helpdesk: Helpdesk, ticket: Ticket, responsible_id: int, use
         f"%%{helpdesk.user_name(responsible_id)}%%{responsible_id}",
         user_id,
     )
+    _fire(helpdesk, "TicketResponsibleUpdate", ticket)
 
 
 def set_ticket_dynamic_field(
@@ -234,6 +277,16 @@ def set_ticket_dynamic_field(
         f"%%OldValue%%{dynamic_fields.history_value(old)}",
         user_id,
     )
+    helpdesk.fire(
+        f"TicketDynamicFieldUpdate_{field_def.name}",
+        {
+            "FieldName": field_def.name,
+            "Value": dynamic_fields.to_wire(value),
+            "OldValue": dynamic_fields.to_wire(old),
+            "TicketID": str(ticket.id),
+            "UserID": str(user_id),
+        },
+    )
 
 
 def account_time(helpdesk: Helpdesk, ticket: Ticket, article_id: int, units: float, user_id: int) -> None:
@@ -242,6 +295,7 @@ def account_time(helpdesk: Helpdesk, ticket: Ticket, article_id: int, units: flo
     total = data.time_unit_totals.get(ticket.id, 0) + units
     data.time_unit_totals[ticket.id] = total
     helpdesk.add_history(ticket, "TimeAccounting", f"%%{_num(units)}%%{_num(total)}", user_id, article_id=article_id)
+    _fire(helpdesk, "TicketAccountTime", ticket, ArticleID=str(article_id))
 
 
 def _num(value: float) -> str:
@@ -258,6 +312,7 @@ def create_article(
     """Store an article and its attachments; history entry, unlock-timeout reset, time accounting."""
     data = helpdesk.data
     now = created or helpdesk.now()
+    old_data = _old_ticket_data(helpdesk, ticket, with_dynamic_fields=True)
     article_id = data.next_article_id
     data.next_article_id += 1
     stored = Article(
@@ -291,12 +346,26 @@ def create_article(
     ticket.article_ids.append(article_id)
     _touch(helpdesk, ticket, user_id)
     helpdesk.add_history(ticket, article.history_type, article.history_comment, user_id, article_id)
+    _fire(helpdesk, "ArticleCreate", ticket, ArticleID=str(article_id), OldTicketData=old_data)
     if article.sender_type_id == 1 and article.is_visible_for_customer:
         ticket.unlock_timeout = epoch(now)
         helpdesk.add_history(ticket, "Misc", "Reset of unlock time.", user_id)
     if article.time_unit:
         stored.time_unit = article.time_unit
         account_time(helpdesk, ticket, article_id, article.time_unit, user_id)
+    for field_def, value in article.dynamic_fields:  # the operations set article fields after the article
+        if value is not None:
+            helpdesk.fire(
+                "ArticleDynamicFieldUpdate",
+                {
+                    "FieldName": field_def.name,
+                    "Value": dynamic_fields.to_wire(value),
+                    "OldValue": None,
+                    "TicketID": str(ticket.id),
+                    "ArticleID": str(article_id),
+                    "UserID": str(user_id),
+                },
+            )
     return stored
 
 
