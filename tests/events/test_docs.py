@@ -37,3 +37,37 @@ def test_every_option_in_the_table_exists() -> None:
     help_text = CliRunner().invoke(app, ["webservice", "render", "--help"], env={"COLUMNS": "250"}).stdout
     for flag in flags:
         assert flag in help_text, flag
+
+
+async def test_events_and_the_feed_combine_as_documented() -> None:
+    """The "run both into one idempotent step" example, with the emulator as the server: the feed
+    catches up every change, an event for a handled state changes nothing, a restart finds nothing."""
+    from otobo_znuny import Article, TicketCreate
+    from otobo_znuny.emulator import Emulator
+    from otobo_znuny.events import TicketEvent
+    from otobo_znuny.testing import make_async_client
+
+    emulator = Emulator.from_seed("demo")
+    saved: list[str] = []
+    async with make_async_client(emulator) as client:
+        made = [
+            await client.create_ticket(
+                TicketCreate(title=f"t{n}", queue="Raw", customer_user="carla", article=Article(subject="s", body="b"))
+            )
+            for n in range(3)
+        ]
+        namespace: dict[str, object] = {
+            "secret": "a-shared-secret-of-20",
+            "client": client,
+            "load_cursor": lambda: saved[-1] if saved else None,
+            "save_cursor": saved.append,
+        }
+        exec(compile(_python_block("async def catch_up"), str(DOC), "exec"), namespace)  # our own docs
+        await namespace["catch_up"](client)  # type: ignore[operator]
+        done = namespace["done"]
+        assert done == {ticket.id: ticket.changed_at for ticket in made}
+        await namespace["on_event"](TicketEvent("TicketStateUpdate", made[0].id))  # type: ignore[operator]
+        assert done == {ticket.id: ticket.changed_at for ticket in made}  # that state was handled already
+        handled = len(saved)
+        await namespace["catch_up"](client)  # type: ignore[operator]
+        assert len(saved) == handled  # the stored cursor: nothing new
