@@ -58,31 +58,26 @@ class WireContext:
     ``IdName`` of each id+name pair (a batch names the same few queues, states and owners hundreds of
     times, and an ``IdName`` is immutable, so equal pairs share one) and each server time."""
 
-    __slots__ = ("_id_names", "_times", "tz")
+    __slots__ = ("id_names", "times", "tz")
 
     def __init__(self, tz: tzinfo) -> None:
         self.tz = tz
-        self._id_names: dict[tuple[int | None, str | None], IdName] = {}
-        self._times: dict[str, datetime | None] = {}
+        self.id_names: dict[tuple[int | None, str | None], IdName | None] = {(None, None): None}
+        self.times: dict[str, datetime | None] = {}
 
     def server_time(self, value: str) -> datetime | None:
-        """``parse_server_time(value, tz)``, once per distinct value (an article's times are mostly equal)."""
-        try:
-            return self._times[value]
-        except KeyError:
-            parsed = self._times[value] = parse_server_time(value, self.tz)
-            return parsed
+        """``parse_server_time(value, tz)``, remembered (``times``): an article's times are mostly equal."""
+        parsed = self.times[value] = parse_server_time(value, self.tz)
+        return parsed
 
     def id_name(self, id_value: int | None, name: str | None) -> IdName | None:
-        """``IdName(id, name)`` (``""`` as no name); None when both are empty."""
-        pair = (id_value, name or None)
-        found = self._id_names.get(pair)
-        if found is None:
-            if pair == (None, None):
-                return None
-            # both values were validated by the reader (IdName's own checks would strip the name)
-            found = self._id_names[pair] = IdName.model_construct(id=pair[0], name=pair[1])
+        """``IdName(id, name)``, remembered (``id_names``); None for ``(None, None)``."""
+        # both values were validated by the reader (IdName's own checks would strip the name)
+        found = self.id_names[(id_value, name)] = IdName.model_construct(id=id_value, name=name)
         return found
+
+
+_MISSING = object()
 
 
 # ---- the kinds of values (keys.Read), once each -----------------------------------------------------
@@ -180,6 +175,8 @@ def _assembly_source(model: type[BaseModel], table: tuple[Key, ...], extras: tup
         "def put_together(parts, info):",
         "    values, extra, _ = parts",
         "    context = info.context",
+        "    times = context.times",
+        "    id_names = context.id_names",
         "    if extra is None:",
         "        extra = {}",
     ]
@@ -204,7 +201,11 @@ def _assembly_source(model: type[BaseModel], table: tuple[Key, ...], extras: tup
                 f"    values[{name}] = {{item['Name']: item['Value'] for item in items}} if items else {{}}",
             ]
         elif key.read is Read.ID_NAME and key.id_key:
-            lines.append(f"    values[{name}] = context.id_name(values.pop({key.id_key!r}), values[{name}])")
+            lines += [
+                f"    pair = (values.pop({key.id_key!r}), values[{name}] or None)",
+                "    found = id_names.get(pair, MISSING)",
+                f"    values[{name}] = context.id_name(*pair) if found is MISSING else found",
+            ]
         elif key.read is Read.CHANNEL:
             lines += [
                 f"    if not values[{name}]:",
@@ -223,7 +224,7 @@ def _assembly_source(model: type[BaseModel], table: tuple[Key, ...], extras: tup
             lines.append(f"    del values[{extra.wire!r}]")
     if "extra" in model.model_fields:
         lines.append("    values['extra'] = extra")  # the last field of Ticket and Article
-    lines.append("    return values, None, set(FIELD_NAMES)")
+    lines.append("    return values, None, FIELD_NAMES.copy()")
     return "\n".join(lines) + "\n"
 
 
@@ -250,7 +251,8 @@ def _object_schema(
     namespace: dict[str, Any] = {
         "parse_epoch": parse_epoch,
         "CHANNEL_NAMES": keys.CHANNEL_NAMES,
-        "FIELD_NAMES": frozenset(model.model_fields),
+        "MISSING": _MISSING,
+        "FIELD_NAMES": set(model.model_fields),
     }
     exec(compile(_assembly_source(model, table, extras), f"<{model.__name__} reader>", "exec"), namespace)
     return core_schema.model_schema(
