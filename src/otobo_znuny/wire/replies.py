@@ -106,16 +106,17 @@ _NUMBER = _number_or_empty(core_schema.float_schema(), "a number")
 
 
 def _base64(value: str) -> bytes:
+    """Base64 text -> bytes (``""`` -> ``b""``).
+
+    Raises:
+        ValueError: not base64.
+    """
     if not value:
         return b""
     try:
         return base64.b64decode(value, validate=False)
     except (binascii.Error, ValueError) as exc:
         raise ValueError(f"Content is not base64 ({exc})") from None
-
-
-def _disposition(value: str | None) -> str | None:
-    return value if value in ("attachment", "inline") else None
 
 
 _DYNAMIC_FIELD = core_schema.typed_dict_schema(
@@ -143,12 +144,12 @@ _SCHEMAS: dict[Read, core_schema.CoreSchema] = {
     Read.EPOCH: _ID,  # -> datetime when the object is put together
     Read.ID_NAME: _TEXT,  # the name; the ID key is read as Read.ID, and both become one IdName
     Read.DYNAMIC_FIELDS: core_schema.list_schema(_DYNAMIC_FIELD),
-    Read.BASE64: core_schema.no_info_after_validator_function(_base64, _STRING),
-    Read.DISPOSITION: core_schema.no_info_after_validator_function(_disposition, _TEXT),
+    Read.BASE64: _STRING,  # -> bytes when the object is put together
+    Read.DISPOSITION: _TEXT,  # "attachment", "inline" or None when the object is put together
     Read.CHANNEL: _TEXT,  # the name of CommunicationChannelID when empty, when the object is put together
     Read.FILE_SIZE: _ID,  # the content's length when there is content, when the object is put together
 }
-_DEFAULTS: dict[Read, Any] = {Read.STRING: "", Read.BASE64: b"", Read.YES_NO: None}
+_DEFAULTS: dict[Read, Any] = {Read.STRING: "", Read.BASE64: "", Read.YES_NO: None}
 _REQUIRED = (Read.REQUIRED_ID, Read.REQUIRED_TEXT)
 _LISTS = (Read.DYNAMIC_FIELDS, Read.ARTICLES, Read.ATTACHMENTS)
 
@@ -171,15 +172,13 @@ def _assembly_source(model: type[BaseModel], table: tuple[Key, ...], extras: tup
     cannot do (time zones, ``""`` as None, 1/0 as bools...), the id+name pairs folded into ``IdName``,
     and the keys kept in (or dropped from) ``extra``. It runs on the values pydantic-core validated,
     once per object, so it is generated as straight-line code (as ``dataclasses`` generates ``__init__``)."""
-    lines = [
-        "def put_together(parts, info):",
-        "    values, extra, _ = parts",
-        "    context = info.context",
-        "    times = context.times",
-        "    id_names = context.id_names",
-        "    if extra is None:",
-        "        extra = {}",
-    ]
+    reads = {key.read for key in table}
+    lines = ["def put_together(parts, info):", "    values, extra, _ = parts", "    context = info.context"]
+    if Read.SERVER_TIME in reads:
+        lines.append("    times = context.times")
+    if Read.ID_NAME in reads:
+        lines.append("    id_names = context.id_names")
+    lines += ["    if extra is None:", "        extra = {}"]
     for key in table:
         name = repr(key.field)
         if key.read in (Read.TEXT_OR_NONE, Read.ID_OR_NONE):
@@ -211,6 +210,10 @@ def _assembly_source(model: type[BaseModel], table: tuple[Key, ...], extras: tup
                 f"    if not values[{name}]:",
                 f"        values[{name}] = CHANNEL_NAMES.get(values['CommunicationChannelID'] or 0)",
             ]
+        elif key.read is Read.BASE64:
+            lines.append(f"    values[{name}] = base64_bytes(values[{name}])")
+        elif key.read is Read.DISPOSITION:
+            lines += [f"    if values[{name}] not in ('attachment', 'inline'):", f"        values[{name}] = None"]
         elif key.read is Read.FILE_SIZE:
             lines += ["    if values['content']:", f"        values[{name}] = len(values['content'])"]
     for extra in extras:
@@ -250,6 +253,7 @@ def _object_schema(
         fields[extra.wire] = _field(_SCHEMAS[extra.read], extra.read, extra.wire)
     namespace: dict[str, Any] = {
         "parse_epoch": parse_epoch,
+        "base64_bytes": _base64,
         "CHANNEL_NAMES": keys.CHANNEL_NAMES,
         "MISSING": _MISSING,
         "FIELD_NAMES": set(model.model_fields),
