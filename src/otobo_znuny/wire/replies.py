@@ -63,12 +63,7 @@ class WireContext:
     def __init__(self, tz: tzinfo) -> None:
         self.tz = tz
         self.id_names: dict[tuple[int | None, str | None], IdName | None] = {(None, None): None}
-        self.times: dict[str, datetime | None] = {}
-
-    def server_time(self, value: str) -> datetime | None:
-        """``parse_server_time(value, tz)``, remembered (``times``): an article's times are mostly equal."""
-        parsed = self.times[value] = parse_server_time(value, self.tz)
-        return parsed
+        self.times: dict[str, datetime | None] = {}  # server time text -> parse_server_time(text, tz)
 
     def id_name(self, id_value: int | None, name: str | None) -> IdName | None:
         """``IdName(id, name)``, remembered (``id_names``); None for ``(None, None)``."""
@@ -190,7 +185,13 @@ def _assembly_source(model: type[BaseModel], table: tuple[Key, ...], extras: tup
         elif key.read is Read.SERVER_TIME:
             lines += [
                 f"    value = values[{name}]",
-                f"    values[{name}] = context.server_time(value) if value else None",
+                "    if value:",
+                "        found = times.get(value, MISSING)",
+                "        if found is MISSING:",
+                "            found = times[value] = parse_server_time(value, context.tz)",
+                f"        values[{name}] = found",
+                "    else:",
+                f"        values[{name}] = None",
             ]
         elif key.read is Read.EPOCH:
             lines += [f"    value = values[{name}]", f"    values[{name}] = parse_epoch(value) if value else None"]
@@ -253,6 +254,7 @@ def _object_schema(
         fields[extra.wire] = _field(_SCHEMAS[extra.read], extra.read, extra.wire)
     namespace: dict[str, Any] = {
         "parse_epoch": parse_epoch,
+        "parse_server_time": parse_server_time,
         "base64_bytes": _base64,
         "CHANNEL_NAMES": keys.CHANNEL_NAMES,
         "MISSING": _MISSING,
