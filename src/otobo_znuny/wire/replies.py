@@ -159,14 +159,13 @@ def _field(schema: core_schema.CoreSchema, read: Read, wire: str) -> core_schema
 
 # ---- putting one object together ---------------------------------------------------------------------
 
-_Parts = tuple[dict[str, Any], "dict[str, Any] | None", set[str]]
-
 
 def _assembly_source(model: type[BaseModel], table: tuple[Key, ...], extras: tuple[ExtraKey, ...]) -> str:
     """The Python part of reading one object, written out from its table: the conversions pydantic-core
     cannot do (time zones, ``""`` as None, 1/0 as bools...), the id+name pairs folded into ``IdName``,
-    and the keys kept in (or dropped from) ``extra``. It runs on the values pydantic-core validated,
-    once per object, so it is generated as straight-line code (as ``dataclasses`` generates ``__init__``)."""
+    and the keys kept in (or dropped from) ``extra``. It runs once per object on what
+    ``model_fields_schema`` validated (its documented ``(fields, extras, fields set)``) and returns the
+    same for the model, so it is generated as straight-line code (as ``dataclasses`` writes ``__init__``)."""
     reads = {key.read for key in table}
     lines = ["def put_together(parts, info):", "    values, extra, _ = parts", "    context = info.context"]
     if Read.SERVER_TIME in reads:
