@@ -93,9 +93,8 @@ def ticket_get(ticket_ids: Sequence[int], options: TicketGetOptions, tz: tzinfo)
     )
 
     def parse(body: bytes) -> list[Ticket]:
-        tickets: list[Ticket] = read_reply("TicketGet", replies.TICKET_GET_REPLY, body, replies.WireContext(tz))[
-            "Ticket"
-        ]
+        reply = read_reply("TicketGet", replies.TICKET_GET_REPLY, body, replies.WireContext(tz))
+        tickets: list[Ticket] = reply["Ticket"]
         return tickets
 
     return Call(TicketOperation.GET, params, parse)
