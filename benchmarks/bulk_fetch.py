@@ -14,39 +14,37 @@ minute, and is cut off after --time-limit seconds):
    with the emulator's password check as cheap as Znuny's default ``sha2`` hash and once calibrated
    to what a live Znuny 7.0.19 measured (a password login costs about 30% more server time per
    TicketGet, see ``tests/data/contract/CONTRACT.md``).
-3. The client's CPU cost of parsing a TicketGet reply (``Call.parse``: validation of the wire JSON
-   and mapping to ``Ticket`` models) of 50 recorded-shaped tickets with 5 articles each, against
-   ``json.loads`` of the same bytes (the floor any JSON client pays).
+3. The client's CPU cost of parsing a TicketGet reply (``Call.parse``: the reply validated into
+   ``Ticket`` models) of 50 recorded-shaped tickets with 5 articles each, against ``json.loads`` of
+   the same bytes (the floor any JSON client pays). ``benchmarks/parse_speed.py`` measures parsing,
+   the CPU per fetched ticket and the memory per held ticket in detail.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import copy
 import hashlib
-import importlib
 import json
 import platform
 import sys
 import time
 import timeit
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 import pydantic
-from pydantic import TypeAdapter
 
 from otobo_znuny import BasicAuth, ClientConfig, OTOBOZnunyClient, Ticket, TicketSearch
 from otobo_znuny.emulator import Emulator, ServerHandle, generate_tickets, run_in_thread
 from otobo_znuny.operations import tickets as ticket_operations
 from otobo_znuny.testing import EMULATOR_PASSWORD, EMULATOR_USER
-from otobo_znuny.wire.shapes import WsTicketGetReply
 
-REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import parse_speed
+
 LIVE_PASSWORD_SURCHARGE = 0.30
 """A password login costs about 30% more server time per TicketGet than a SessionID (live Znuny 7.0.19)."""
 LIVE_SINGLE_TICKET_GET_SECONDS = 1.4 / 40
@@ -195,63 +193,13 @@ async def compare_auth(server: ServerHandle, emulator: Emulator, count: int) -> 
 # ---- 3. parse cost -------------------------------------------------------------------------------
 
 
-def recorded_ticket() -> dict[str, Any]:
-    """The richest TicketGet ticket of the recorded live exchanges (articles and dynamic fields)."""
-    sys.path.insert(0, str(REPO / "tests"))
-    recording = importlib.import_module("support.recording")  # the one loader of the recorded exchanges
-    try:
-        exchanges = recording.load_exchanges()
-    except FileNotFoundError as error:
-        raise SystemExit(f"the recorded exchanges are missing ({error}); set OTOBO_ZNUNY_CONTRACT_DIR") from None
-    candidates = [
-        exchange.response_json()["Ticket"][0]
-        for exchange in exchanges
-        if exchange.operation == "TicketGet" and exchange.error_code is None and exchange.is_json
-    ]
-    ticket: dict[str, Any] = max(candidates, key=lambda t: len(t.get("DynamicField", [])) + len(t.get("Article", [])))
-    return ticket
-
-
-def batch_reply(template: dict[str, Any], tickets: int, articles: int) -> bytes:
-    """A TicketGet reply of ``tickets`` copies of ``template`` with ``articles`` articles each, with
-    distinct IDs, numbers and times (the recorded ticket and article times, spread out)."""
-    article_template = template["Article"][0]
-    start = datetime(2026, 1, 5, 8, 0, 0, tzinfo=timezone.utc)
-    batch = []
-    for index in range(tickets):
-        ticket = copy.deepcopy(template)
-        created = start + timedelta(hours=7 * index, seconds=index)
-        ticket.update(
-            TicketID=10_000 + index,
-            TicketNumber=f"2026010542{10_000 + index:07d}",
-            Created=f"{created:%Y-%m-%d %H:%M:%S}",
-            Changed=f"{created + timedelta(minutes=13 * articles):%Y-%m-%d %H:%M:%S}",
-            UnlockTimeout=int(created.timestamp()),
-        )
-        ticket["Article"] = []
-        for number in range(articles):
-            article = copy.deepcopy(article_template)
-            at = created + timedelta(minutes=13 * number, seconds=number)
-            article.update(
-                ArticleID=100_000 + index * articles + number,
-                ArticleNumber=number + 1,
-                TicketID=ticket["TicketID"],
-                CreateTime=f"{at:%Y-%m-%d %H:%M:%S}",
-                ChangeTime=f"{at:%Y-%m-%d %H:%M:%S}",
-                IncomingTime=int(at.timestamp()),
-            )
-            ticket["Article"].append(article)
-        batch.append(ticket)
-    return json.dumps({"Ticket": batch}).encode()
-
-
 def best_seconds(function: Callable[[], object], number: int) -> float:
     return min(timeit.repeat(function, number=number, repeat=7)) / number
 
 
 def compare_parse(tickets: int, articles: int) -> None:
-    body = batch_reply(recorded_ticket(), tickets, articles)
     ids = [10_000 + index for index in range(tickets)]
+    body = parse_speed.reply_of(parse_speed.ticket_fragments(tickets, articles, attachments=False), ids)
     call = ticket_operations.ticket_get(
         ids,
         ticket_operations.TicketGetOptions(),
@@ -260,22 +208,17 @@ def compare_parse(tickets: int, articles: int) -> None:
     parsed = call.parse(body)
     if [ticket.id for ticket in parsed] != ids or any(len(ticket.articles) != articles for ticket in parsed):
         raise RuntimeError("the benchmark reply did not parse into the expected tickets")
-    adapter = TypeAdapter(WsTicketGetReply)
     number = 40
     floor = best_seconds(lambda: json.loads(body), number)
     client = best_seconds(lambda: call.parse(body), number)
-    validation = best_seconds(lambda: adapter.validate_json(body), number)
     print(
         f"3) Parsing a TicketGet reply of {tickets} recorded-shaped tickets x {articles} articles "
         f"({len(body) / 1024:.0f} KiB), per ticket"
     )
     print(f"   json.loads (the floor)                  {floor / tickets * 1e6:8.1f} us")
     print(
-        f"   client Call.parse (validate + map)      {client / tickets * 1e6:8.1f} us "
+        f"   client Call.parse (validated models)    {client / tickets * 1e6:8.1f} us "
         f"-> {client / floor:.2f}x the floor"
-    )
-    print(
-        f"      of which wire validation (pydantic)  {validation / tickets * 1e6:8.1f} us -> {validation / floor:.2f}x"
     )
 
 

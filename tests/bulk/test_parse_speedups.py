@@ -1,5 +1,6 @@
-"""The TicketGet parse speed-ups change nothing: the models built from replies are what
-``model_construct`` builds, valid, and fully working; server times parse as before."""
+"""The readers of TicketGet replies (``wire.replies``: the reply bytes validated in one pass straight into
+the domain models) build what ``model_construct`` builds, valid and fully working models, without
+writing pydantic's private attributes; server times parse as before."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ from otobo_znuny import Article, Attachment, IdName, Ticket
 from otobo_znuny.emulator import Emulator
 from otobo_znuny.operations import tickets
 from otobo_znuny.testing import make_sync_client
-from otobo_znuny.wire.mapping import _trusted_constructor
-from otobo_znuny.wire.shapes import WsTicket
 from otobo_znuny.wire.values import parse_server_time
 from support.recording import load_exchanges
 
@@ -81,19 +80,6 @@ def test_built_models_still_validate_assignments(parsed: list[Ticket]) -> None:
     with pytest.raises(ValidationError):
         ticket.id = "not a number"  # type: ignore[assignment]
     assert parsed[0].title != "renamed"
-
-
-def test_a_partial_set_of_values_falls_back_to_model_construct() -> None:
-    build = _trusted_constructor(Ticket)
-    ticket = build({"id": 7, "number": "2026"})
-    assert ticket == Ticket.model_construct(id=7, number="2026")
-    assert ticket.articles == []
-    assert ticket.model_fields_set == {"id", "number"}
-
-
-def test_models_with_extra_keys_are_refused() -> None:
-    with pytest.raises(TypeError, match="model_construct"):
-        _trusted_constructor(WsTicket)
 
 
 def _as_before(value: str | None, tz: Any) -> datetime | None:

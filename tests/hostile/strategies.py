@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from otobo_znuny.wire import shapes
+from otobo_znuny.wire import keys, shapes
 
 __all__ = [
     "CONTENT_TYPES",
@@ -79,6 +79,13 @@ def _field_names(model: type[BaseModel]) -> set[str]:
     return set(model.model_fields)
 
 
+def _table_keys() -> set[str]:
+    tables = (keys.TICKET_KEYS, keys.ARTICLE_KEYS, keys.ATTACHMENT_KEYS, keys.HISTORY_ENTRY_KEYS)
+    extras = (keys.TICKET_EXTRA_KEYS, keys.ARTICLE_EXTRA_KEYS, keys.ATTACHMENT_EXTRA_KEYS)
+    found = {key.wire for table in tables for key in table} | {key.id_key for t in tables for key in t if key.id_key}
+    return found | {extra.wire for table in extras for extra in table}
+
+
 WIRE_KEYS = sorted(
     {
         name
@@ -86,8 +93,10 @@ WIRE_KEYS = sorted(
         if isinstance(model, type) and issubclass(model, BaseModel)
         for name in _field_names(model)
     }
+    | _table_keys()
 )
-"""Every key the reply shapes know, so generated JSON often hits real fields."""
+"""Every key the reply readers' tables (``wire.keys``) and the reply shapes know, so generated JSON often
+hits real fields."""
 
 _scalars = (
     st.none()

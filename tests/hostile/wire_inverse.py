@@ -1,7 +1,9 @@
 """Test-side inverse of the request mapping: wire parameters back to domain models.
 
-Written from the wire contract (CONTRACT.md §4), not from ``wire.mapping``'s tables, so a wrong key
-on either side shows up as a failed round trip. Every function refuses keys it does not know.
+Written from the wire contract (CONTRACT.md §4), not from the declared key tables (``wire.keys``), so a
+wrong key on either side shows up as a failed round trip: an inverse that read the same tables would
+round-trip a wrong key unnoticed. (The tables themselves are checked against the recorded exchanges
+and the contract in ``tests/bulk/test_reply_readers.py``.) Every function refuses keys it does not know.
 """
 
 from __future__ import annotations

@@ -28,55 +28,40 @@ from otobo_znuny.adapter.values import Checker, first_problem, unknown_key_probl
 from otobo_znuny.errors import RequestValidationError
 from otobo_znuny.models.base import CLEAR, IdName
 from otobo_znuny.models.ticket import Article, Attachment, TicketCreate, TicketUpdate
+from otobo_znuny.wire import keys
+from otobo_znuny.wire.keys import Read
 
 __all__ = ["ARTICLE_KEYS", "TICKET_DATA_KEYS", "data_to_create", "data_to_update"]
 
 _check = Checker(InvalidTicketDataError)
 
+# The wire vocabulary comes from the declared key tables (wire.keys), the ones requests are built with.
 # wire key -> (model field, "name" | "id")
 _REFS: dict[str, tuple[str, str]] = {
-    "Queue": ("queue", "name"),
-    "QueueID": ("queue", "id"),
-    "State": ("state", "name"),
-    "StateID": ("state", "id"),
-    "Priority": ("priority", "name"),
-    "PriorityID": ("priority", "id"),
-    "Type": ("type", "name"),
-    "TypeID": ("type", "id"),
-    "Lock": ("lock", "name"),
-    "LockID": ("lock", "id"),
-    "Owner": ("owner", "name"),
-    "OwnerID": ("owner", "id"),
-    "Responsible": ("responsible", "name"),
-    "ResponsibleID": ("responsible", "id"),
-    "Service": ("service", "name"),
-    "ServiceID": ("service", "id"),
-    "SLA": ("sla", "name"),
-    "SLAID": ("sla", "id"),
+    key: (field, kind)
+    for field, name_key, id_key in keys.id_name_keys(keys.TICKET_KEYS)
+    for key, kind in ((name_key, "name"), (id_key, "id"))
 }
-_TEXTS = {"Title": "title", "CustomerUser": "customer_user", "CustomerID": "customer_id"}
-TICKET_DATA_KEYS: frozenset[str] = frozenset((*_REFS, *_TEXTS, "PendingTime", "DynamicField", "Article", "Attachment"))
+_TEXTS = keys.request_keys(keys.TICKET_KEYS, Read.TEXT, Read.TEXT_OR_NONE)  # Title, CustomerUser, CustomerID
+TICKET_DATA_KEYS: frozenset[str] = frozenset(
+    (*_REFS, *_TEXTS, keys.PENDING_TIME_KEY, "DynamicField", "Article", "Attachment")
+)
 """Every accepted top-level key of a data dict."""
 
-_ARTICLE_TEXTS = {
-    "Subject": "subject",
-    "Body": "body",
-    "ContentType": "content_type",
-    "From": "from_addr",
-    "To": "to",
-    "Cc": "cc",
-    "Bcc": "bcc",
-    "ReplyTo": "reply_to",
-    "MessageID": "message_id",
-    "InReplyTo": "in_reply_to",
-    "References": "references",
-}
+_ARTICLE_KEY = {field: key for key, field in keys.request_keys(keys.ARTICLE_KEYS).items()}
 _ARTICLE_CHOICES = {
-    "CommunicationChannel": ("communication_channel", ("Internal", "Email", "Phone")),
-    "SenderType": ("sender_type", ("agent", "customer", "system")),
+    _ARTICLE_KEY["communication_channel"]: ("communication_channel", ("Internal", "Email", "Phone")),
+    _ARTICLE_KEY["sender_type"]: ("sender_type", ("agent", "customer", "system")),
 }
+_ARTICLE_TEXTS = {
+    key: field
+    for key, field in keys.request_keys(keys.ARTICLE_KEYS, Read.TEXT, Read.TEXT_OR_NONE).items()
+    if key not in _ARTICLE_CHOICES
+}
+_ARTICLE_FLAGS = keys.request_keys(keys.ARTICLE_KEYS, Read.FLAG)  # IsVisibleForCustomer
+_ARTICLE_NUMBERS = keys.request_keys(keys.ARTICLE_KEYS, Read.NUMBER)  # TimeUnit
 ARTICLE_KEYS: frozenset[str] = frozenset(
-    (*_ARTICLE_TEXTS, *_ARTICLE_CHOICES, "IsVisibleForCustomer", "TimeUnit", "MimeType", "Charset")
+    (*_ARTICLE_TEXTS, *_ARTICLE_CHOICES, *_ARTICLE_FLAGS, *_ARTICLE_NUMBERS, "MimeType", "Charset")
 )
 """Every accepted key of ``Article``."""
 
@@ -194,7 +179,7 @@ class _DataReader:
                 self._set(field, key, ref)
             elif key in _TEXTS:
                 self._set(_TEXTS[key], key, self._text_field(key, value))
-            elif key == "PendingTime":
+            elif key == keys.PENDING_TIME_KEY:
                 self._set("pending_time", key, _pending_time(value))
             elif key == "DynamicField":
                 self._set("dynamic_fields", key, self._dynamic_fields(value))
@@ -332,10 +317,10 @@ def _article(value: Any) -> Article:
         elif key in _ARTICLE_CHOICES:
             field, allowed = _ARTICLE_CHOICES[key]
             arguments[field] = _check.choice(item, where, allowed)
-        elif key == "IsVisibleForCustomer":
-            arguments["is_visible_for_customer"] = _check.flag(item, where)
-        elif key == "TimeUnit":
-            arguments["time_unit"] = _time_unit(item, where)
+        elif key in _ARTICLE_FLAGS:
+            arguments[_ARTICLE_FLAGS[key]] = _check.flag(item, where)
+        elif key in _ARTICLE_NUMBERS:
+            arguments[_ARTICLE_NUMBERS[key]] = _time_unit(item, where)
         elif key not in ("MimeType", "Charset"):
             if key in _ARTICLE_UNSUPPORTED:
                 hint = f"; use {_ARTICLE_HINTS[key]}" if key in _ARTICLE_HINTS else ""
@@ -379,7 +364,7 @@ def _time_unit(value: Any, where: str) -> float:
 
 def _attachment(value: Any, where: str) -> Attachment:
     spec = _check.mapping(value, where)
-    allowed = {"Filename", "Content", "ContentType", "Disposition", "ContentID"}
+    allowed = set(_ATTACHMENT_FIELDS)
     for key in spec:
         if key not in allowed:
             _check.fail(f"{where}.{key}", unknown_key_problem(key, allowed, {}, "attachment field"))
@@ -406,4 +391,5 @@ def _attachment(value: Any, where: str) -> Attachment:
         raise InvalidTicketDataError(f"{where}.{key}", problem) from None
 
 
-_ATTACHMENT_NAMES = {"filename": "Filename", "content": "Content", "content_type": "ContentType"}
+_ATTACHMENT_FIELDS = keys.request_keys(keys.ATTACHMENT_KEYS)  # Filename, Content, ContentType, Disposition, ContentID
+_ATTACHMENT_NAMES = {field: key for key, field in _ATTACHMENT_FIELDS.items()}

@@ -50,3 +50,7 @@ __all__ = [
     "TimeFilter",
     "Unset",
 ]
+
+# The readers of TicketGet/TicketHistoryGet replies validate the reply bytes straight into these models;
+# they are built now, before any model is used (see otobo_znuny.wire.replies).
+from otobo_znuny.wire import replies as _wire_replies  # noqa: F401

@@ -22,9 +22,14 @@ __all__ = [
 
 
 class DomainModel(BaseModel):
-    """Base of every domain model: snake_case fields, validated on assignment too."""
+    """Base of every domain model: snake_case fields, validated on assignment too.
 
-    model_config = ConfigDict(validate_assignment=True, extra="forbid")
+    Each model builds its validator when it is first used (``defer_build``): the command line starts
+    without building the models it does not use, and ``wire.replies`` builds its readers of replies
+    into these models before they are (see there).
+    """
+
+    model_config = ConfigDict(validate_assignment=True, extra="forbid", defer_build=True)
 
 
 class _ClearType(Enum):

@@ -10,12 +10,13 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import SchemaValidator
 
 from otobo_znuny.config import ServerFlavor, TicketOperation
 from otobo_znuny.errors import ConfigurationError, ResponseError, UnexpectedReplyError, error_from_reply, snippet
 from otobo_znuny.wire.shapes import WsReply
 
-__all__ = ["check_http_reply", "parse_retry_after", "reply_parser", "route_refusal"]
+__all__ = ["check_http_reply", "parse_retry_after", "read_reply", "reply_parser", "route_refusal"]
 
 R = TypeVar("R", bound=WsReply)
 T = TypeVar("T")
@@ -145,6 +146,35 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
+def _validated(operation: str, body: bytes, validate: Callable[[bytes], T]) -> T:
+    """``validate(body)``, with its failures as the library's errors.
+
+    Raises:
+        ResponseError: the body is not JSON.
+        OTOBOError: the data did not validate, and the reply is an ``Error`` object.
+        UnexpectedReplyError: JSON of the wrong shape (the message names the keys).
+    """
+    try:
+        return validate(body)
+    except ValidationError as exc:
+        if any(item["type"] == "json_invalid" for item in exc.errors(include_url=False)):
+            raise ResponseError(
+                f"{operation}: the reply is not valid JSON: {snippet(body)}",
+                operation=operation,
+                status_code=200,
+                body_snippet=snippet(body),
+            ) from None
+        error = _error_object(body)
+        if error is not None:
+            raise error from None
+        raise UnexpectedReplyError(
+            f"{operation}: unexpected reply shape: {_describe(exc)}",
+            operation=operation,
+            status_code=200,
+            body_snippet=snippet(body),
+        ) from None
+
+
 def reply_parser(operation: str, model: type[R], convert: Callable[[R], T]) -> Callable[[bytes], T]:
     """A parser for one operation: validate the bytes as ``model`` in one pass, raise on ``Error``, convert.
 
@@ -154,25 +184,7 @@ def reply_parser(operation: str, model: type[R], convert: Callable[[R], T]) -> C
     adapter: TypeAdapter[R] = TypeAdapter(model)
 
     def parse(body: bytes) -> T:
-        try:
-            reply = adapter.validate_json(body)
-        except ValidationError as exc:
-            if any(item["type"] == "json_invalid" for item in exc.errors(include_url=False)):
-                raise ResponseError(
-                    f"{operation}: the reply is not valid JSON: {snippet(body)}",
-                    operation=operation,
-                    status_code=200,
-                    body_snippet=snippet(body),
-                ) from None
-            error = _error_object(body)
-            if error is not None:
-                raise error from None
-            raise UnexpectedReplyError(
-                f"{operation}: unexpected reply shape: {_describe(exc)}",
-                operation=operation,
-                status_code=200,
-                body_snippet=snippet(body),
-            ) from None
+        reply = _validated(operation, body, adapter.validate_json)
         if reply.Error is not None:
             raise error_from_reply(reply.Error.ErrorCode, reply.Error.ErrorMessage, operation=operation)
         try:
@@ -183,6 +195,21 @@ def reply_parser(operation: str, model: type[R], convert: Callable[[R], T]) -> C
             ) from None
 
     return parse
+
+
+def read_reply(operation: str, reader: SchemaValidator, body: bytes, context: Any) -> dict[str, Any]:
+    """The data keys of a reply, validated by ``reader`` (one of ``wire.replies``) in one pass.
+
+    Raises:
+        OTOBOError: the reply is an ``Error`` object (the subclass for its ErrorCode).
+        ResponseError: the body is not JSON.
+        UnexpectedReplyError: JSON of the wrong shape (the message names the keys).
+    """
+    reply: dict[str, Any] = _validated(operation, body, lambda data: reader.validate_json(data, context=context))
+    error = reply["Error"]
+    if error is not None:
+        raise error_from_reply(error["ErrorCode"], error["ErrorMessage"], operation=operation)
+    return reply
 
 
 def _error_object(body: bytes) -> Exception | None:

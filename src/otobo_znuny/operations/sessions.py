@@ -6,7 +6,7 @@ from otobo_znuny.config import TicketOperation
 from otobo_znuny.models.session import SessionInfo
 from otobo_znuny.operations.call import Call
 from otobo_znuny.operations.replies import reply_parser
-from otobo_znuny.wire import mapping
+from otobo_znuny.wire import replies
 from otobo_znuny.wire.shapes import WsSessionCreateReply, WsSessionGetReply, WsSuccessReply
 
 __all__ = ["session_create", "session_get", "session_remove"]
@@ -33,7 +33,7 @@ def session_get(session_id: str) -> Call[SessionInfo]:
     return Call(
         TicketOperation.SESSION_GET,
         {"SessionID": session_id},
-        reply_parser("SessionGet", WsSessionGetReply, lambda reply: mapping.session_info_from_wire(reply.SessionData)),
+        reply_parser("SessionGet", WsSessionGetReply, lambda reply: replies.session_info_from_wire(reply.SessionData)),
         auth="none",
     )
 

@@ -11,14 +11,10 @@ from otobo_znuny.models.history import HistoryEntry
 from otobo_znuny.models.search import TicketSearch
 from otobo_znuny.models.ticket import Ticket, TicketCreate, TicketReference, TicketUpdate
 from otobo_znuny.operations.call import Call
-from otobo_znuny.operations.replies import reply_parser
-from otobo_znuny.wire import mapping
-from otobo_znuny.wire.shapes import (
-    WsTicketGetReply,
-    WsTicketHistoryReply,
-    WsTicketSearchReply,
-    WsTicketWriteReply,
-)
+from otobo_znuny.operations.replies import read_reply, reply_parser
+from otobo_znuny.wire import replies, requests
+from otobo_znuny.wire.search import ticket_search_to_wire
+from otobo_znuny.wire.shapes import WsTicketSearchReply, WsTicketWriteReply
 
 __all__ = [
     "TicketGetOptions",
@@ -84,7 +80,7 @@ def ticket_get(ticket_ids: Sequence[int], options: TicketGetOptions, tz: tzinfo)
     Raises:
         RequestValidationError: an ID is not a positive integer, or contradictory options.
     """
-    params = mapping.ticket_get_to_wire(
+    params = requests.ticket_get_to_wire(
         ticket_ids,
         articles=options.articles,
         article_limit=options.article_limit,
@@ -95,9 +91,12 @@ def ticket_get(ticket_ids: Sequence[int], options: TicketGetOptions, tz: tzinfo)
         extended=options.extended,
         article_sender_types=options.article_sender_types,
     )
-    parse = reply_parser(
-        "TicketGet", WsTicketGetReply, lambda reply: [mapping.ticket_from_wire(t, tz) for t in reply.Ticket]
-    )
+
+    def parse(body: bytes) -> list[Ticket]:
+        reply = read_reply("TicketGet", replies.TICKET_GET_REPLY, body, replies.WireContext(tz))
+        tickets: list[Ticket] = reply["Ticket"]
+        return tickets
+
     return Call(TicketOperation.GET, params, parse)
 
 
@@ -109,7 +108,7 @@ def ticket_search(search: TicketSearch, tz: tzinfo) -> Call[list[int]]:
     Raises:
         RequestValidationError: criteria the server would misread.
     """
-    params = mapping.ticket_search_to_wire(search, tz=tz)
+    params = ticket_search_to_wire(search, tz=tz)
 
     def convert(reply: WsTicketSearchReply) -> list[int]:
         return list(reply.TicketID)
@@ -122,7 +121,7 @@ def ticket_create(
     *,
     flavor: ServerFlavor,
     tz: tzinfo,
-    limits: mapping.WriteLimits,
+    limits: requests.WriteLimits,
     default_state: str | None,
     default_priority: str | None,
 ) -> Call[TicketReference]:
@@ -131,7 +130,7 @@ def ticket_create(
     Raises:
         RequestValidationError: a required field is missing or a limit is exceeded.
     """
-    params = mapping.ticket_create_to_wire(
+    params = requests.ticket_create_to_wire(
         ticket,
         flavor=flavor,
         tz=tz,
@@ -148,14 +147,14 @@ def ticket_create(
 
 
 def ticket_update(
-    update: TicketUpdate, *, flavor: ServerFlavor, tz: tzinfo, limits: mapping.WriteLimits
+    update: TicketUpdate, *, flavor: ServerFlavor, tz: tzinfo, limits: requests.WriteLimits
 ) -> Call[TicketReference]:
     """TicketUpdate (a write).
 
     Raises:
         RequestValidationError: the update sets nothing or exceeds a limit.
     """
-    params = mapping.ticket_update_to_wire(update, flavor=flavor, tz=tz, limits=limits)
+    params = requests.ticket_update_to_wire(update, flavor=flavor, tz=tz, limits=limits)
     return Call(
         TicketOperation.UPDATE,
         params,
@@ -170,17 +169,10 @@ def ticket_history_get(ticket_id: int, tz: tzinfo) -> Call[list[HistoryEntry]]:
     Raises:
         RequestValidationError: the ID is not a positive integer.
     """
-    mapping.check_ticket_ids([ticket_id])
+    requests.check_ticket_ids([ticket_id])
 
-    def convert(reply: WsTicketHistoryReply) -> list[HistoryEntry]:
-        return [
-            mapping.history_from_wire(history.TicketID, entry, tz)
-            for history in reply.TicketHistory
-            for entry in history.History
-        ]
+    def parse(body: bytes) -> list[HistoryEntry]:
+        reply = read_reply("TicketHistoryGet", replies.HISTORY_REPLY, body, replies.WireContext(tz))
+        return [entry for history in reply["TicketHistory"] for entry in history["History"]]
 
-    return Call(
-        TicketOperation.HISTORY_GET,
-        {"TicketID": ticket_id},
-        reply_parser("TicketHistoryGet", WsTicketHistoryReply, convert),
-    )
+    return Call(TicketOperation.HISTORY_GET, {"TicketID": ticket_id}, parse)

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any
-
-from otobo_znuny.models.base import CLEAR
 
 __all__ = [
     "format_server_time",
@@ -83,16 +80,3 @@ def pending_time_to_wire(value: datetime | timedelta, tz: tzinfo, now: datetime 
 def wire_bool(value: bool) -> int:
     """Booleans go over the wire as 1/0."""
     return 1 if value else 0
-
-
-def dynamic_field_value_to_wire(value: Any, tz: tzinfo) -> Any:
-    """A dynamic-field value for TicketCreate/TicketUpdate: ``CLEAR`` (or ``None``) is ``""``, dates formatted."""
-    if value is None or value is CLEAR:
-        return ""
-    if isinstance(value, bool):
-        return wire_bool(value)
-    if isinstance(value, (datetime, date)):
-        return format_server_time(value, tz)
-    if isinstance(value, (list, tuple)):
-        return [dynamic_field_value_to_wire(item, tz) for item in value]
-    return value
