@@ -25,8 +25,9 @@ except ModuleNotFoundError:  # Python 3.10
 
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-TOOLS = {"pytest", "pytest-asyncio", "ruff", "mypy", "types-pyyaml"}
-"""Dev requirements that are run, not imported (pytest-asyncio is a pytest plugin; types-PyYAML feeds mypy)."""
+TOOLS = {"pytest", "pytest-asyncio", "pytest-xdist", "ruff", "mypy", "types-pyyaml"}
+"""Dev requirements that are run, not imported (pytest-asyncio and pytest-xdist are pytest plugins;
+types-PyYAML feeds mypy)."""
 
 
 def normalized(name: str) -> str:
