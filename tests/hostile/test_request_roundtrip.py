@@ -22,6 +22,7 @@ from otobo_znuny.errors import RequestValidationError
 from otobo_znuny.models.base import IdName
 from otobo_znuny.models.search import TicketSearch, TimeFilter
 from otobo_znuny.models.ticket import Article, Attachment, TicketCreate, TicketUpdate
+from otobo_znuny.operations.http import _unsendable
 from otobo_znuny.wire import mapping
 from otobo_znuny.wire.shapes import WsArticle, WsAttachment, WsDynamicField
 
@@ -232,6 +233,10 @@ def test_attachment_round_trips_through_the_reply_shape(case: tuple[dict[str, An
     except RequestValidationError as error:
         refused_by_mapping(error, hostile)
         return
+    if _unsendable(wire) is not None:  # a lone surrogate: refused before sending, so no reply can hold it
+        assert hostile is not None, wire
+        event("refused before sending: a lone surrogate")
+        return
     read = mapping.attachment_from_wire(WsAttachment.model_validate(wire))
     assert _empty_as_none(read) == _empty_as_none(attachment)
 
@@ -258,6 +263,10 @@ def test_article_round_trips_through_the_reply_shape(case: tuple[dict[str, Any],
         refused_by_mapping(error, hostile)
         return
     wire["DynamicField"] = mapping.dynamic_fields_to_wire(article.dynamic_fields, SERVER_TZ)
+    if _unsendable(wire) is not None:  # a lone surrogate: refused before sending, so no reply can hold it
+        assert hostile is not None, wire
+        event("refused before sending: a lone surrogate")
+        return
     read = mapping.article_from_wire(WsArticle.model_validate({"ArticleID": 7, **wire}), SERVER_TZ)
     expected = article.model_copy(update={"content_type": _with_charset(article.content_type)})
     assert _empty_as_none(read.model_copy(update={"id": None, "extra": {}})) == _empty_as_none(expected)
