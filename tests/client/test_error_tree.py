@@ -170,3 +170,28 @@ def test_models_built_by_the_caller_raise_pydantics_error_where_they_are_built()
         Article(subject="s", body="b", time_unit=-1)
     assert isinstance(caught.value, ValueError)
     assert not isinstance(caught.value, OTOBOZnunyError)
+
+
+@pytest.mark.parametrize("password", ['pa"ss\\word', "p@ss w&rd/+1", "ünï/cödé"])
+@pytest.mark.parametrize("layout", ["generic_ticket", "rest_connector"])
+def test_a_reply_echoing_the_request_shows_no_part_of_an_escaped_or_encoded_password(
+    password: str, layout: str
+) -> None:
+    """A proxy's error page may echo the request: the password then appears JSON-escaped (body) or
+    URL-encoded (OTOBO's query string), not as typed; neither form may show in the error."""
+
+    def echo(request: httpx.Request) -> httpx.Response:
+        text = f"Bad gateway for {request.url.raw_path.decode()} body {request.content.decode()}"
+        return httpx.Response(502, text=text, headers={"content-type": "text/html"})
+
+    config = emulator_config(layout, flavor="otobo")  # type: ignore[arg-type]
+    http = httpx.Client(transport=httpx.MockTransport(echo))
+    with OTOBOZnunySyncClient(config, http, retry_policy=RetryPolicy(max_retries=0)) as client:
+        client.login(BasicAuth(user_login="agent", password=password), use_session=False)
+        with pytest.raises(otobo_znuny.ResponseError) as caught:
+            client.get_ticket(1)
+    shown = str(caught.value) + repr(caught.value) + caught.value.body_snippet
+    assert "Bad gateway" in shown
+    for piece in (password, *password.split('"'), "ss\\\\wo", "w%26rd", "c%C3%B6d", "c\\u00f6d"):
+        if len(piece) >= 3:
+            assert piece not in shown, piece
