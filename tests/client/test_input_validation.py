@@ -260,3 +260,24 @@ def test_none_and_unset_mean_unchanged_and_clear_clears() -> None:
 def test_pending_state_accepts_datetime_or_timedelta() -> None:
     assert TicketUpdate(id=1, state="pending reminder", pending_time=timedelta(hours=2)).pending_time
     assert TicketUpdate(id=1, state="pending reminder", pending_time=datetime(2030, 1, 1, 9, 30)).pending_time
+
+
+@pytest.mark.parametrize("given", ["", "   "])
+async def test_an_empty_session_id_is_refused_and_never_means_the_clients_own(given: str) -> None:
+    """``remove_session("")`` (an unset variable) used to remove the client's own session."""
+    from otobo_znuny.emulator import Emulator
+    from otobo_znuny.testing import make_async_client
+
+    emulator = Emulator.from_seed("znuny_lab")
+    async with make_async_client(emulator, use_session=True) as client:
+        await client.get_ticket(1)
+        own = client.session_id
+        assert own is not None
+        sent = emulator.counters.total
+        for call in (client.remove_session, client.get_session):
+            with pytest.raises(RequestValidationError) as caught:
+                await call(given)
+            assert caught.value.field == "session_id"
+        assert emulator.counters.total == sent  # refused before sending
+        assert client.session_id == own
+        assert (await client.get_session()).data  # still valid on the server

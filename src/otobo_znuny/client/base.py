@@ -587,10 +587,22 @@ class ClientCore:
         return tickets.ticket_history_get(ticket_id, self._config.timezone)
 
     def _session_id_or_current(self, session_id: str | None) -> str:
-        value = session_id or self._auth.session_id
-        if not value:
+        """``session_id``, or the client's own session when it is None.
+
+        Raises:
+            RequestValidationError: ``session_id`` is not a non-empty string (an empty one does not mean
+                "mine": ``remove_session("")`` would end the client's own session), or it is None and
+                the client has no session.
+        """
+        if session_id is not None:
+            if not isinstance(session_id, str) or not session_id.strip():
+                raise RequestValidationError(
+                    "session_id", f"must be a non-empty SessionID (or None for the client's own), got {session_id!r}"
+                )
+            return session_id
+        if not self._auth.session_id:
             raise RequestValidationError("session_id", "no session given and the client has none")
-        return value
+        return self._auth.session_id
 
     def _session_create_call(self) -> Call[str]:
         return sessions.session_create()
