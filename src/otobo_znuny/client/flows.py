@@ -201,10 +201,12 @@ def search_all_ids(
 
     Raises:
         RequestValidationError: the search sets ``sort_by``/``limit`` or a relative ``created``
-            filter, which the walk controls itself.
+            filter, which the walk controls itself; ``page_limit`` below 1.
         UnexpectedReplyError: the server returned a ticket for two disjoint windows (it ignores the
             creation-time filters, and the walk would never end).
     """
+    if isinstance(page_limit, bool) or not isinstance(page_limit, int) or page_limit < 1:
+        raise RequestValidationError("page_limit", f"must be an integer of at least 1, got {page_limit!r}")
     if search.sort_by or search.limit is not None:
         field = "limit" if search.limit is not None else "sort_by"
         raise RequestValidationError(field, "search_all orders by creation time and sets the limit itself")
