@@ -185,3 +185,18 @@ def test_the_setting_needs_a_history_route() -> None:
     with pytest.raises(pydantic.ValidationError, match="TicketHistoryGet route"):
         ClientConfig(base_url=EMULATOR_BASE_URL, webservice_name="W", operation_url_map={"TicketUpdate": "Update"},
                      idempotent_articles=True)  # fmt: skip
+
+
+async def test_the_number_lookup_after_a_lost_update_includes_archived_tickets() -> None:
+    """TicketUpdate takes an archived ticket by its number, but a TicketSearch without SearchInArchive
+    skips archived tickets once the archive system is on (CONTRACT.md, TicketSearch "Archive"): the
+    lookup then found no ticket, took the write for not applied and sent the article again."""
+    emulator, ticket_id = lab()
+    number = emulator.helpdesk.data.tickets[ticket_id].number
+    emulator.faults.drop_connections(rate=1.0, when="after", operations={"TicketUpdate"}, count=1)
+    client, sent = recorded_client(emulator, MARKED)
+    async with client:
+        await client.update_ticket(TicketUpdate(number=number, article=Article(subject="n", body="b")))
+    lookup = sent.bodies("TicketSearch")[0]
+    assert lookup["TicketNumber"] == [number]
+    assert lookup["SearchInArchive"] == "AllTickets"
