@@ -195,3 +195,32 @@ def test_a_reply_echoing_the_request_shows_no_part_of_an_escaped_or_encoded_pass
     for piece in (password, *password.split('"'), "ss\\\\wo", "w%26rd", "c%C3%B6d", "c\\u00f6d"):
         if len(piece) >= 3:
             assert piece not in shown, piece
+
+
+def test_a_gateway_error_page_after_a_create_says_the_outcome_is_unknown() -> None:
+    """A proxy's 502 can come after the server made the ticket. The client does not re-send (one
+    ticket), and its ResponseError used to read like a plain failure, inviting a second create."""
+    emulator = Emulator.from_seed("znuny_lab")
+    inner = EmulatorTransport(emulator)
+
+    def proxy(request: httpx.Request) -> httpx.Response:
+        inner.handle_request(request)  # processed by the server...
+        return httpx.Response(
+            502, text="<html>Bad Gateway</html>", headers={"content-type": "text/html"}
+        )  # ...reply lost
+
+    before = len(emulator.helpdesk.data.tickets)
+    with OTOBOZnunySyncClient(emulator_config(), httpx.Client(transport=httpx.MockTransport(proxy))) as client:
+        client.login(AUTH, use_session=False)
+        ticket = TicketCreate(
+            title="via proxy", queue="Raw", customer_user="customer-1", article=Article(subject="s", body="b")
+        )
+        with pytest.raises(otobo_znuny.ResponseError) as created:
+            client.create_ticket(ticket)
+        with pytest.raises(otobo_znuny.ResponseError) as read:
+            client.with_options(retry_policy=NO_WAIT).get_ticket(1)
+    assert len(emulator.helpdesk.data.tickets) == before + 1  # made once, never re-sent
+    assert created.value.status_code == 502
+    assert "outcome is unknown" in str(created.value)
+    assert "not re-sent" in str(created.value)
+    assert "outcome" not in str(read.value)  # a read changes nothing
