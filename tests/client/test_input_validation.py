@@ -281,3 +281,17 @@ async def test_an_empty_session_id_is_refused_and_never_means_the_clients_own(gi
         assert emulator.counters.total == sent  # refused before sending
         assert client.session_id == own
         assert (await client.get_session()).data  # still valid on the server
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+async def test_a_time_unit_that_is_not_a_finite_number_is_refused_before_sending(value: float) -> None:
+    """NaN and Infinity used to be sent as the bare JSON tokens ``NaN``/``Infinity``, which are not
+    JSON: the server cannot read the request (and a write then looks like an unknown outcome)."""
+    transport = NoRequests()
+    async with client_for(transport) as client:
+        with pytest.raises(RequestValidationError) as caught:
+            await client.add_note(1, "worked on it", time_unit=value)
+    assert caught.value.field == "time_unit"
+    assert transport.requests == []
+    with pytest.raises(ValidationError):
+        Article(subject="s", body="b", time_unit=value)
