@@ -295,3 +295,26 @@ async def test_a_time_unit_that_is_not_a_finite_number_is_refused_before_sending
     assert transport.requests == []
     with pytest.raises(ValidationError):
         Article(subject="s", body="b", time_unit=value)
+
+
+@pytest.mark.parametrize(
+    ("operator", "value"),
+    [("equals", ""), ("like", "*"), ("equals", ["A-1", ""]), ("like", "%%"), ("greater_than", "")],
+)
+async def test_a_dynamic_field_value_the_server_skips_is_refused(operator: str, value: Any) -> None:
+    """The core search skips an empty value or one of only ``*``/``%``, and an operator left without
+    values adds no condition: ``equals=""`` (an unset variable) matched every ticket."""
+    from otobo_znuny.emulator import Emulator
+    from otobo_znuny.testing import make_async_client
+
+    emulator = Emulator.from_seed("znuny_lab")
+    everything = TicketSearch(dynamic_fields=[DynamicFieldFilter(field_name="OrderID", **{operator: value})])
+    async with make_async_client(emulator, check_dynamic_fields=False) as client:
+        sent = emulator.counters.total
+        with pytest.raises(RequestValidationError) as caught:
+            await client.search_tickets(everything)
+        assert caught.value.field == f"dynamic_fields[0].{operator}"
+        assert emulator.counters.total == sent
+        assert await client.search_tickets(
+            TicketSearch(dynamic_fields=[DynamicFieldFilter(field_name="OrderID", empty=True)])
+        )

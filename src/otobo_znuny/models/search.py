@@ -171,6 +171,17 @@ class DynamicFieldFilter(DomainModel):
                 if not isinstance(item, _FILTER_SCALARS):
                     kinds = "text, a number or a date" + (" (or a list of those)" if name in ("equals", "like") else "")
                     raise RequestValidationError(f"{where}.{name}", f"expected {kinds}, got {type(item).__name__}")
+                if isinstance(item, str) and _SKIPPED_TERM.fullmatch(item.replace("*", "%")):
+                    # the core search skips such a value (TicketSearch.pm, see emulator search_terms)
+                    raise RequestValidationError(
+                        f"{where}.{name}",
+                        f"{item!r} is skipped by the server's search, so the filter would match every ticket; "
+                        "use empty=True for tickets without a value",
+                    )
+
+
+_SKIPPED_TERM = re.compile(r"%{0,3}")
+"""A dynamic-field search value the core search skips (empty, or only ``%``/``*``, up to three)."""
 
 
 _LIST_FIELDS = (
