@@ -26,7 +26,7 @@ from otobo_znuny.client.engine import AuthState, RawReply, RouteMethods, can_cre
 from otobo_znuny.client.not_given import NOT_GIVEN, NotGiven
 from otobo_znuny.client.retry import RetryPolicy
 from otobo_znuny.config import ClientConfig, Route, TicketOperation
-from otobo_znuny.errors import ConfigurationError, ReplyTooLargeError, RequestValidationError
+from otobo_znuny.errors import ConfigurationError, ReplyTooLargeError, RequestValidationError, UnexpectedReplyError
 from otobo_znuny.models.history import HistoryEntry
 from otobo_znuny.models.search import TicketSearch
 from otobo_znuny.models.session import SessionInfo
@@ -584,7 +584,28 @@ class ClientCore:
         return flows.ticket_by_number(number, self._search_call, lambda i: self._ticket_get_call([i], get_options))
 
     def _history_call(self, ticket_id: int) -> Call[list[HistoryEntry]]:
-        return tickets.ticket_history_get(ticket_id, self._config.timezone)
+        """TicketHistoryGet of one ticket whose reply must hold that ticket's history.
+
+        Every ticket has at least its ``NewTicket`` entry, so a reply without an entry of the ticket
+        (``{}``, or another ticket's history) raises ``UnexpectedReplyError`` instead of passing for
+        "nothing happened", which an idempotent article write would read as "not applied".
+        """
+        call = tickets.ticket_history_get(ticket_id, self._config.timezone)
+        parse = call.parse
+
+        def checked(body: bytes) -> list[HistoryEntry]:
+            entries = parse(body)
+            if not any(entry.ticket_id == ticket_id for entry in entries):
+                others = sorted({entry.ticket_id for entry in entries if entry.ticket_id is not None})
+                held = f"only entries of ticket(s) {others}" if others else "no entries"
+                raise UnexpectedReplyError(
+                    f"TicketHistoryGet: asked for the history of ticket {ticket_id}, the reply held {held}",
+                    operation="TicketHistoryGet",
+                    status_code=200,
+                )
+            return entries
+
+        return replace(call, parse=checked)
 
     def _session_id_or_current(self, session_id: str | None) -> str:
         """``session_id``, or the client's own session when it is None.

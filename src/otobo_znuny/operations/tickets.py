@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import tzinfo
 
 from otobo_znuny.config import ServerFlavor, TicketOperation
-from otobo_znuny.errors import UnexpectedReplyError
 from otobo_znuny.models.history import HistoryEntry
 from otobo_znuny.models.search import TicketSearch
 from otobo_znuny.models.ticket import Ticket, TicketCreate, TicketReference, TicketUpdate
@@ -173,24 +172,11 @@ def ticket_history_get(ticket_id: int, tz: tzinfo) -> Call[list[HistoryEntry]]:
 
     Raises:
         RequestValidationError: the ID is not a positive integer.
-
-    The parser raises ``UnexpectedReplyError`` for a reply without this ticket's history (every
-    ticket has at least its ``NewTicket`` entry): an empty list would say
-    "nothing happened", which an idempotent article write reads as "not applied" and sends again.
     """
     requests.check_ticket_ids([ticket_id])
 
     def parse(body: bytes) -> list[HistoryEntry]:
         reply = read_reply("TicketHistoryGet", replies.HISTORY_REPLY, body, replies.WireContext(tz))
-        histories = reply["TicketHistory"]
-        if not any(history["TicketID"] == ticket_id for history in histories):
-            others = sorted({history["TicketID"] for history in histories})
-            held = f"only the history of ticket(s) {others}" if others else "no history"
-            raise UnexpectedReplyError(
-                f"TicketHistoryGet: asked for the history of ticket {ticket_id}, the reply held {held}",
-                operation="TicketHistoryGet",
-                status_code=200,
-            )
-        return [entry for history in histories for entry in history["History"]]
+        return [entry for history in reply["TicketHistory"] for entry in history["History"]]
 
     return Call(TicketOperation.HISTORY_GET, {"TicketID": ticket_id}, parse)
