@@ -318,3 +318,25 @@ async def test_a_dynamic_field_value_the_server_skips_is_refused(operator: str, 
         assert await client.search_tickets(
             TicketSearch(dynamic_fields=[DynamicFieldFilter(field_name="OrderID", empty=True)])
         )
+
+
+@pytest.mark.parametrize("field", ["article_from", "article_subject", "article_body", "attachment_name", "fulltext"])
+@pytest.mark.parametrize("value", ["", "  "])
+async def test_an_empty_article_text_criterion_is_refused_instead_of_matching_everything(
+    field: str, value: str
+) -> None:
+    """The search ignores an empty MIMEBase_*/Fulltext value, so ``fulltext=""`` returned every ticket."""
+    from otobo_znuny.emulator import Emulator
+    from otobo_znuny.testing import make_async_client
+
+    emulator = Emulator.from_seed("znuny_lab")
+    async with make_async_client(emulator) as client:
+        everything = len(await client.search_tickets(TicketSearch()))
+        assert len(await client.search_tickets(TicketSearch(**{field: "zz-no-such-text"}))) < everything or (
+            field == "attachment_name"  # ignored unless the server indexes attachment names
+        )
+        sent = emulator.counters.total
+        with pytest.raises(RequestValidationError) as caught:
+            await client.search_tickets(TicketSearch(**{field: value}))
+        assert caught.value.field == field
+        assert emulator.counters.total == sent

@@ -184,6 +184,17 @@ _SKIPPED_TERM = re.compile(r"%{0,3}")
 """A dynamic-field search value the core search skips (empty, or only ``%``/``*``, up to three)."""
 
 
+_ARTICLE_TEXT_FIELDS = (
+    "article_from",
+    "article_to",
+    "article_cc",
+    "article_bcc",
+    "article_subject",
+    "article_body",
+    "attachment_name",
+)
+
+
 _LIST_FIELDS = (
     "ticket_ids",
     "ticket_numbers",
@@ -385,6 +396,12 @@ class TicketSearch(DomainModel):
             raise RequestValidationError(
                 "limit", f"must be at least 1, got {self.limit} (None asks for the server's default)"
             )
+        for name in (*_ARTICLE_TEXT_FIELDS, "fulltext"):
+            value = getattr(self, name)
+            if value is not None and not value.strip():
+                raise RequestValidationError(
+                    name, f"{value!r} matches everything: the server ignores an empty value; leave it None"
+                )
         for name in ("ticket_numbers", "titles", "customer_ids", "customer_users", "customer_id_raw"):
             for item in getattr(self, name):
                 if not item.strip("*% "):
