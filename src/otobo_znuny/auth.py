@@ -27,8 +27,11 @@ class SecretDumpModel(BaseModel):
 
     ``model_dump(with_secrets=True)`` and ``model_dump_json(with_secrets=True)`` return the secrets in
     clear (the original library's ``SafeBaseModel``); every other dump, ``repr`` and ``str`` keep them
-    masked.
+    masked. A ``ValidationError`` raised while building one does not show the input (pydantic's
+    ``input_value`` would hold the password in clear).
     """
+
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     @model_serializer(mode="wrap")
     def _reveal_secrets(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:

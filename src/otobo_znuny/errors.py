@@ -42,9 +42,11 @@ with the redacted URL only: no headers, no body.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, quote_plus
 
 import httpx
 
@@ -88,11 +90,23 @@ __all__ = [
 SNIPPET_LENGTH = 200
 
 
+def _secret_forms(secret: str) -> set[str]:
+    """The ways ``secret`` can appear in an echo of a request: as is, JSON-escaped (a body) and
+    URL-encoded (a query string or path)."""
+    return {
+        secret,
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        quote(secret, safe=""),
+        quote_plus(secret, safe=""),
+    }
+
+
 def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """Return ``text`` with every non-empty secret replaced by ``***``."""
-    for secret in secrets:
-        if secret and len(secret) >= 3:
-            text = text.replace(secret, "***")
+    """Return ``text`` with every non-empty secret (also JSON-escaped or URL-encoded) replaced by ``***``."""
+    forms = {form for secret in secrets if secret and len(secret) >= 3 for form in _secret_forms(secret)}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
     return text
 
 

@@ -174,3 +174,33 @@ def test_sync_client_fetches_in_order_with_bounded_threads(emulator: Emulator) -
     assert fetched == ids
     assert calls == expected_progress(len(ids), 40)
     assert transport.max_in_flight == 3  # bounded, and the bound is actually used
+
+
+@pytest.mark.parametrize("server", ["znuny", "otobo"])
+async def test_an_id_the_reply_leaves_out_without_an_error_is_reported_not_dropped(server: str) -> None:
+    """A TicketGet reply that holds fewer tickets than asked for (and no Error) used to shorten the
+    result silently; the left-out ID is now a failure (BatchFetchError, or skipped with a warning)."""
+    from otobo_znuny import BatchFetchError, TicketNotFoundError, UnexpectedReplyError
+    from support.recording import load_exchanges
+
+    recorded = next(
+        e
+        for e in load_exchanges(server)
+        if e.operation == "TicketGet" and len(e.response_json().get("Ticket", [])) == 1
+    )
+    held = int(recorded.response_json()["Ticket"][0]["TicketID"])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text=recorded.response_body, headers={"Content-Type": "application/json"})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    async with OTOBOZnunyClient(emulator_config(flavor=server), http, 0) as client:
+        client.login(AUTH, use_session=False)
+        with pytest.raises(BatchFetchError) as caught:
+            await client.get_tickets([held, held + 1000])
+        assert [t.id for t in caught.value.tickets] == [held]
+        assert list(caught.value.failed) == [held + 1000]
+        assert isinstance(caught.value.failed[held + 1000], TicketNotFoundError)
+        assert [t.id for t in await client.get_tickets([held, held + 1000], on_error="skip")] == [held]
+        with pytest.raises(UnexpectedReplyError):  # a ticket that was not asked for
+            await client.get_tickets([held + 1000, held + 2000])

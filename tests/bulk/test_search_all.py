@@ -112,3 +112,14 @@ async def test_what_the_walk_controls_is_refused_before_any_request(
             await client.search_all_ticket_ids(search)
     assert caught.value.field == field
     assert transport.requests == []
+
+
+@pytest.mark.parametrize("page_limit", [0, -5])
+async def test_a_page_limit_below_one_is_refused_by_its_own_name(emulator: Emulator, page_limit: int) -> None:
+    """It used to be reported as ``limit``, a TicketSearch field the caller had not set."""
+    client, transport = watched_async_client(emulator)
+    async with client:
+        with pytest.raises(RequestValidationError) as caught:
+            await client.search_all_ticket_ids(TicketSearch(), page_limit=page_limit)
+    assert caught.value.field == "page_limit"
+    assert transport.requests == []

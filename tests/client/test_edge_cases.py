@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from datetime import datetime
 from typing import Any
@@ -141,3 +142,31 @@ def test_a_route_naming_the_ticket_wins_over_a_list_route() -> None:
         }
     }
     assert routes_from_webservice(document)[TicketOperation.GET].path == "Ticket/:TicketID"
+
+
+@pytest.mark.parametrize("server", ["znuny", "otobo"])
+async def test_a_search_reply_with_other_keys_than_ticket_id_is_not_taken_for_no_match(server: str) -> None:
+    """Only ``{}`` means "nothing matched" (exchange 12). A reply whose IDs sit under another key (an
+    outbound mapping of the web service renamed ``TicketID``) used to come back as ``[]``."""
+    from otobo_znuny import UnexpectedReplyError
+    from support.recording import load_exchanges
+
+    searches = [e for e in load_exchanges(server) if e.operation == "TicketSearch" and e.response_json()]
+    found = next(e for e in searches if "TicketID" in e.response_json())
+    empty = next(e for e in load_exchanges(server) if e.n == 12)
+    assert empty.response_json() == {}
+    renamed = {"IDs" if key == "TicketID" else key: value for key, value in found.response_json().items()}
+    replies = iter([found.response_body, empty.response_body, json.dumps(renamed)])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text=next(replies), headers={"Content-Type": "application/json"})
+
+    config = ClientConfig.generic_ticket("https://helpdesk.example/otrs/nph-genericinterface.pl")
+    async with OTOBOZnunyClient(config, httpx.AsyncClient(transport=httpx.MockTransport(handler)), 0) as client:
+        client.login(BasicAuth(user_login="agent", password="pw-123"), use_session=False)
+        assert await client.search_tickets(TicketSearch(limit=5)) == [int(i) for i in found.response_json()["TicketID"]]
+        assert await client.search_tickets(TicketSearch(limit=5)) == []
+        with pytest.raises(UnexpectedReplyError) as caught:
+            await client.search_tickets(TicketSearch(limit=5))
+    assert "no TicketID" in str(caught.value)
+    assert "IDs" in str(caught.value)

@@ -170,3 +170,57 @@ def test_models_built_by_the_caller_raise_pydantics_error_where_they_are_built()
         Article(subject="s", body="b", time_unit=-1)
     assert isinstance(caught.value, ValueError)
     assert not isinstance(caught.value, OTOBOZnunyError)
+
+
+@pytest.mark.parametrize("password", ['pa"ss\\word', "p@ss w&rd/+1", "ünï/cödé"])
+@pytest.mark.parametrize("layout", ["generic_ticket", "rest_connector"])
+def test_a_reply_echoing_the_request_shows_no_part_of_an_escaped_or_encoded_password(
+    password: str, layout: str
+) -> None:
+    """A proxy's error page may echo the request: the password then appears JSON-escaped (body) or
+    URL-encoded (OTOBO's query string), not as typed; neither form may show in the error."""
+
+    def echo(request: httpx.Request) -> httpx.Response:
+        text = f"Bad gateway for {request.url.raw_path.decode()} body {request.content.decode()}"
+        return httpx.Response(502, text=text, headers={"content-type": "text/html"})
+
+    config = emulator_config(layout, flavor="otobo")  # type: ignore[arg-type]
+    http = httpx.Client(transport=httpx.MockTransport(echo))
+    with OTOBOZnunySyncClient(config, http, retry_policy=RetryPolicy(max_retries=0)) as client:
+        client.login(BasicAuth(user_login="agent", password=password), use_session=False)
+        with pytest.raises(otobo_znuny.ResponseError) as caught:
+            client.get_ticket(1)
+    shown = str(caught.value) + repr(caught.value) + caught.value.body_snippet
+    assert "Bad gateway" in shown
+    for piece in (password, *password.split('"'), "ss\\\\wo", "w%26rd", "c%C3%B6d", "c\\u00f6d"):
+        if len(piece) >= 3:
+            assert piece not in shown, piece
+
+
+def test_a_gateway_error_page_after_a_create_says_the_outcome_is_unknown() -> None:
+    """A proxy's 502 can come after the server made the ticket. The client does not re-send (one
+    ticket), and its ResponseError used to read like a plain failure, inviting a second create."""
+    emulator = Emulator.from_seed("znuny_lab")
+    inner = EmulatorTransport(emulator)
+
+    def proxy(request: httpx.Request) -> httpx.Response:
+        inner.handle_request(request)  # processed by the server...
+        return httpx.Response(
+            502, text="<html>Bad Gateway</html>", headers={"content-type": "text/html"}
+        )  # ...reply lost
+
+    before = len(emulator.helpdesk.data.tickets)
+    with OTOBOZnunySyncClient(emulator_config(), httpx.Client(transport=httpx.MockTransport(proxy))) as client:
+        client.login(AUTH, use_session=False)
+        ticket = TicketCreate(
+            title="via proxy", queue="Raw", customer_user="customer-1", article=Article(subject="s", body="b")
+        )
+        with pytest.raises(otobo_znuny.ResponseError) as created:
+            client.create_ticket(ticket)
+        with pytest.raises(otobo_znuny.ResponseError) as read:
+            client.with_options(retry_policy=NO_WAIT).get_ticket(1)
+    assert len(emulator.helpdesk.data.tickets) == before + 1  # made once, never re-sent
+    assert created.value.status_code == 502
+    assert "outcome is unknown" in str(created.value)
+    assert "not re-sent" in str(created.value)
+    assert "outcome" not in str(read.value)  # a read changes nothing

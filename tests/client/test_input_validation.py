@@ -260,3 +260,83 @@ def test_none_and_unset_mean_unchanged_and_clear_clears() -> None:
 def test_pending_state_accepts_datetime_or_timedelta() -> None:
     assert TicketUpdate(id=1, state="pending reminder", pending_time=timedelta(hours=2)).pending_time
     assert TicketUpdate(id=1, state="pending reminder", pending_time=datetime(2030, 1, 1, 9, 30)).pending_time
+
+
+@pytest.mark.parametrize("given", ["", "   "])
+async def test_an_empty_session_id_is_refused_and_never_means_the_clients_own(given: str) -> None:
+    """``remove_session("")`` (an unset variable) used to remove the client's own session."""
+    from otobo_znuny.emulator import Emulator
+    from otobo_znuny.testing import make_async_client
+
+    emulator = Emulator.from_seed("znuny_lab")
+    async with make_async_client(emulator, use_session=True) as client:
+        await client.get_ticket(1)
+        own = client.session_id
+        assert own is not None
+        sent = emulator.counters.total
+        for call in (client.remove_session, client.get_session):
+            with pytest.raises(RequestValidationError) as caught:
+                await call(given)
+            assert caught.value.field == "session_id"
+        assert emulator.counters.total == sent  # refused before sending
+        assert client.session_id == own
+        assert (await client.get_session()).data  # still valid on the server
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+async def test_a_time_unit_that_is_not_a_finite_number_is_refused_before_sending(value: float) -> None:
+    """NaN and Infinity used to be sent as the bare JSON tokens ``NaN``/``Infinity``, which are not
+    JSON: the server cannot read the request (and a write then looks like an unknown outcome)."""
+    transport = NoRequests()
+    async with client_for(transport) as client:
+        with pytest.raises(RequestValidationError) as caught:
+            await client.add_note(1, "worked on it", time_unit=value)
+    assert caught.value.field == "time_unit"
+    assert transport.requests == []
+    with pytest.raises(ValidationError):
+        Article(subject="s", body="b", time_unit=value)
+
+
+@pytest.mark.parametrize(
+    ("operator", "value"),
+    [("equals", ""), ("like", "*"), ("equals", ["A-1", ""]), ("like", "%%"), ("greater_than", "")],
+)
+async def test_a_dynamic_field_value_the_server_skips_is_refused(operator: str, value: Any) -> None:
+    """The core search skips an empty value or one of only ``*``/``%``, and an operator left without
+    values adds no condition: ``equals=""`` (an unset variable) matched every ticket."""
+    from otobo_znuny.emulator import Emulator
+    from otobo_znuny.testing import make_async_client
+
+    emulator = Emulator.from_seed("znuny_lab")
+    everything = TicketSearch(dynamic_fields=[DynamicFieldFilter(field_name="OrderID", **{operator: value})])
+    async with make_async_client(emulator, check_dynamic_fields=False) as client:
+        sent = emulator.counters.total
+        with pytest.raises(RequestValidationError) as caught:
+            await client.search_tickets(everything)
+        assert caught.value.field == f"dynamic_fields[0].{operator}"
+        assert emulator.counters.total == sent
+        assert await client.search_tickets(
+            TicketSearch(dynamic_fields=[DynamicFieldFilter(field_name="OrderID", empty=True)])
+        )
+
+
+@pytest.mark.parametrize("field", ["article_from", "article_subject", "article_body", "attachment_name", "fulltext"])
+@pytest.mark.parametrize("value", ["", "  "])
+async def test_an_empty_article_text_criterion_is_refused_instead_of_matching_everything(
+    field: str, value: str
+) -> None:
+    """The search ignores an empty MIMEBase_*/Fulltext value, so ``fulltext=""`` returned every ticket."""
+    from otobo_znuny.emulator import Emulator
+    from otobo_znuny.testing import make_async_client
+
+    emulator = Emulator.from_seed("znuny_lab")
+    async with make_async_client(emulator) as client:
+        everything = len(await client.search_tickets(TicketSearch()))
+        assert len(await client.search_tickets(TicketSearch(**{field: "zz-no-such-text"}))) < everything or (
+            field == "attachment_name"  # ignored unless the server indexes attachment names
+        )
+        sent = emulator.counters.total
+        with pytest.raises(RequestValidationError) as caught:
+            await client.search_tickets(TicketSearch(**{field: value}))
+        assert caught.value.field == field
+        assert emulator.counters.total == sent

@@ -68,6 +68,31 @@ def test_secrets_never_show_in_repr_or_str() -> None:
     sync_client.close()
 
 
+@pytest.mark.parametrize(
+    ("model", "values"),
+    [
+        ("BasicAuth", {"password": PASSWORD}),  # no login
+        ("BasicAuth", {"user_login": "a", "customer_user_login": "b", "password": PASSWORD}),  # two logins
+        ("BasicAuth", {"user_login": "a", "password": 40817263}),  # not text
+        ("SessionAuth", {"session_id": 40817263}),
+        ("WsAuthData", {"UserLogin": "a", "Password": 40817263}),
+    ],
+)
+def test_a_refused_credential_model_does_not_show_the_secret(model: str, values: dict[str, object]) -> None:
+    """pydantic's message quotes the input (``input_value={... 'password': ...}``), so a BasicAuth
+    without a login put the password in clear in the traceback."""
+    from pydantic import ValidationError
+
+    from otobo_znuny.compat.ws_models import WsAuthData
+
+    cls = {"BasicAuth": BasicAuth, "SessionAuth": SessionAuth, "WsAuthData": WsAuthData}[model]
+    with pytest.raises(ValidationError) as caught:
+        cls(**values)
+    for text in (str(caught.value), repr(caught.value)):
+        assert PASSWORD not in text
+        assert "40817263" not in text
+
+
 def test_every_dynamic_field_value_shape_parses() -> None:
     """Text, multiselect lists and null values from the recorded replies all parse (otobo-znuny 1.4.1
     could not read a ticket with a multiselect value)."""

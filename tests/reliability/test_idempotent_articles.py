@@ -185,3 +185,49 @@ def test_the_setting_needs_a_history_route() -> None:
     with pytest.raises(pydantic.ValidationError, match="TicketHistoryGet route"):
         ClientConfig(base_url=EMULATOR_BASE_URL, webservice_name="W", operation_url_map={"TicketUpdate": "Update"},
                      idempotent_articles=True)  # fmt: skip
+
+
+async def test_the_number_lookup_after_a_lost_update_includes_archived_tickets() -> None:
+    """TicketUpdate takes an archived ticket by its number, but a TicketSearch without SearchInArchive
+    skips archived tickets once the archive system is on (CONTRACT.md, TicketSearch "Archive"): the
+    lookup then found no ticket, took the write for not applied and sent the article again."""
+    emulator, ticket_id = lab()
+    number = emulator.helpdesk.data.tickets[ticket_id].number
+    emulator.faults.drop_connections(rate=1.0, when="after", operations={"TicketUpdate"}, count=1)
+    client, sent = recorded_client(emulator, MARKED)
+    async with client:
+        await client.update_ticket(TicketUpdate(number=number, article=Article(subject="n", body="b")))
+    lookup = sent.bodies("TicketSearch")[0]
+    assert lookup["TicketNumber"] == [number]
+    assert lookup["SearchInArchive"] == "AllTickets"
+
+
+@pytest.mark.parametrize("server", ["znuny", "otobo"])
+async def test_a_history_reply_without_the_ticket_does_not_pass_for_not_applied(server: str) -> None:
+    """After a lost TicketUpdate the client reads the ticket's history for the key. A reply without
+    that ticket's history (here: the recorded history of another ticket, or ``{}``) used to parse as
+    "no entries", so the note was declared not applied ("sending it again is safe")."""
+    import json
+
+    import httpx
+
+    from otobo_znuny import OTOBOZnunyClient
+    from support.recording import load_exchanges
+
+    recorded = next(e for e in load_exchanges(server) if e.operation == "TicketHistoryGet" and e.n == 16)
+    held = int(recorded.response_json()["TicketHistory"][0]["TicketID"])
+    for history_reply in (recorded.response_body, json.dumps({})):
+
+        def handler(request: httpx.Request, reply: str = history_reply) -> httpx.Response:
+            if request.url.path.endswith("/TicketUpdate"):
+                raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+            return httpx.Response(200, text=reply, headers={"Content-Type": "application/json"})
+
+        config = emulator_config(flavor=server, idempotent_articles=True)
+        http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        async with OTOBOZnunyClient(config, http, retry_policy=NO_WAIT.with_changes(max_retries=0)) as client:
+            client.login(BasicAuth(user_login="agent", password="pw-123"), use_session=False)
+            with pytest.raises(OutcomeUnknownError) as caught:
+                await client.add_note(held + 1000, "lost")
+        assert not isinstance(caught.value, WriteNotAppliedError)
+        assert f"history of ticket {held + 1000}" in str(caught.value)

@@ -673,6 +673,7 @@ class OTOBOZnunyClient(ClientCore):
 
         Raises:
             AuthenticationError: the session is unknown or expired (``SessionGet.SessionInvalid``).
+            RequestValidationError: ``session_id`` is empty (None means the client's own); nothing was sent.
         """
         if session_id is None and self._auth.use_session and self._auth.session_id is None:
             await self._renew_session(None)  # session mode creates its session on first use
@@ -686,6 +687,7 @@ class OTOBOZnunyClient(ClientCore):
             ConfigurationError: no SessionRemove route, or ``flavor`` is OTOBO (nothing is sent), or
                 the server has no backend for the operation (it is an OTOBO: set ``flavor="otobo"``).
             NotLoggedInError: the client has no password (SessionRemove needs one).
+            RequestValidationError: ``session_id`` is empty (None means the client's own); nothing was sent.
         """
         call = self._session_remove_call(session_id)
         target = call.params["SessionID"]

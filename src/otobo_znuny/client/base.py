@@ -26,7 +26,7 @@ from otobo_znuny.client.engine import AuthState, RawReply, RouteMethods, can_cre
 from otobo_znuny.client.not_given import NOT_GIVEN, NotGiven
 from otobo_znuny.client.retry import RetryPolicy
 from otobo_znuny.config import ClientConfig, Route, TicketOperation
-from otobo_znuny.errors import ConfigurationError, ReplyTooLargeError, RequestValidationError
+from otobo_znuny.errors import ConfigurationError, ReplyTooLargeError, RequestValidationError, UnexpectedReplyError
 from otobo_znuny.models.history import HistoryEntry
 from otobo_znuny.models.search import TicketSearch
 from otobo_znuny.models.session import SessionInfo
@@ -584,13 +584,46 @@ class ClientCore:
         return flows.ticket_by_number(number, self._search_call, lambda i: self._ticket_get_call([i], get_options))
 
     def _history_call(self, ticket_id: int) -> Call[list[HistoryEntry]]:
-        return tickets.ticket_history_get(ticket_id, self._config.timezone)
+        """TicketHistoryGet of one ticket whose reply must hold that ticket's history.
+
+        Every ticket has at least its ``NewTicket`` entry, so a reply without an entry of the ticket
+        (``{}``, or another ticket's history) raises ``UnexpectedReplyError`` instead of passing for
+        "nothing happened", which an idempotent article write would read as "not applied".
+        """
+        call = tickets.ticket_history_get(ticket_id, self._config.timezone)
+        parse = call.parse
+
+        def checked(body: bytes) -> list[HistoryEntry]:
+            entries = parse(body)
+            if not any(entry.ticket_id == ticket_id for entry in entries):
+                others = sorted({entry.ticket_id for entry in entries if entry.ticket_id is not None})
+                held = f"only entries of ticket(s) {others}" if others else "no entries"
+                raise UnexpectedReplyError(
+                    f"TicketHistoryGet: asked for the history of ticket {ticket_id}, the reply held {held}",
+                    operation="TicketHistoryGet",
+                    status_code=200,
+                )
+            return entries
+
+        return replace(call, parse=checked)
 
     def _session_id_or_current(self, session_id: str | None) -> str:
-        value = session_id or self._auth.session_id
-        if not value:
+        """``session_id``, or the client's own session when it is None.
+
+        Raises:
+            RequestValidationError: ``session_id`` is not a non-empty string (an empty one does not mean
+                "mine": ``remove_session("")`` would end the client's own session), or it is None and
+                the client has no session.
+        """
+        if session_id is not None:
+            if not isinstance(session_id, str) or not session_id.strip():
+                raise RequestValidationError(
+                    "session_id", f"must be a non-empty SessionID (or None for the client's own), got {session_id!r}"
+                )
+            return session_id
+        if not self._auth.session_id:
             raise RequestValidationError("session_id", "no session given and the client has none")
-        return value
+        return self._auth.session_id
 
     def _session_create_call(self) -> Call[str]:
         return sessions.session_create()

@@ -329,6 +329,12 @@ def run_call(
                 yield Sleep(delay)
                 attempt += 1
                 continue
+            if call.write and delivery is Delivery.SERVER_ERROR:
+                # a proxy's 502/504 (or a server crash) may come after the write was done
+                error.args = (
+                    f"{error.args[0]}; the outcome is unknown: the change may have been made before this page "
+                    "came, and it was not re-sent - check whether it happened before trying again",
+                )
             raise
         except AuthenticationError as error:
             if sent_session is None or call.auth != "auto":

@@ -87,7 +87,11 @@ def fetch_batch(
     """Fetch a batch with one TicketGet; when the server refuses the batch, split it and retry the
     halves until the refused IDs are isolated (one forbidden or missing ID fails the whole call).
 
-    Returns the fetched tickets in request order and ``{id: error}`` for the IDs that failed.
+    Returns the fetched tickets in request order and ``{id: error}`` for the IDs that failed
+    (``TicketNotFoundError`` for an ID the reply left out without an error).
+
+    Raises:
+        UnexpectedReplyError: the reply held a ticket that was not asked for.
     """
     tickets: list[Ticket] = []
     failed: dict[int, OTOBOZnunyError] = {}
@@ -103,6 +107,20 @@ def fetch_batch(
             middle = len(batch) // 2
             pending[:0] = [batch[:middle], batch[middle:]]
             continue
+        returned = {ticket.id for ticket in result}
+        unasked = sorted(returned.difference(batch))
+        if unasked:
+            raise UnexpectedReplyError(
+                f"TicketGet: asked for {len(batch)} ticket(s), the reply held ticket(s) {unasked} not asked for",
+                operation="TicketGet",
+                status_code=200,
+            )
+        for ticket_id in batch:
+            if ticket_id not in returned:  # no error, but no ticket either: never dropped silently
+                failed[ticket_id] = TicketNotFoundError(
+                    f"TicketGet: asked for ticket {ticket_id} in a batch, the reply held no such ticket",
+                    ticket_id=ticket_id,
+                )
         tickets.extend(result)
     return tickets, failed
 
@@ -201,10 +219,12 @@ def search_all_ids(
 
     Raises:
         RequestValidationError: the search sets ``sort_by``/``limit`` or a relative ``created``
-            filter, which the walk controls itself.
+            filter, which the walk controls itself; ``page_limit`` below 1.
         UnexpectedReplyError: the server returned a ticket for two disjoint windows (it ignores the
             creation-time filters, and the walk would never end).
     """
+    if isinstance(page_limit, bool) or not isinstance(page_limit, int) or page_limit < 1:
+        raise RequestValidationError("page_limit", f"must be an integer of at least 1, got {page_limit!r}")
     if search.sort_by or search.limit is not None:
         field = "limit" if search.limit is not None else "sort_by"
         raise RequestValidationError(field, "search_all orders by creation time and sets the limit itself")

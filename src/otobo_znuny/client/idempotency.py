@@ -404,7 +404,9 @@ def write_articles(
 
     def find() -> Flow[list[int]]:
         if not resolved:
-            ids: list[int] = yield search(TicketSearch(ticket_numbers=[ticket_number or ""], limit=2))
+            # archived tickets too: TicketUpdate takes them by number, a default search skips them
+            number_search = TicketSearch(ticket_numbers=[ticket_number or ""], search_in_archive="AllTickets", limit=2)
+            ids: list[int] = yield search(number_search)
             if not ids:
                 return []  # no such ticket (or not readable): nothing can have been added to it
             if len(ids) > 1:

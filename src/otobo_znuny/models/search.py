@@ -171,6 +171,28 @@ class DynamicFieldFilter(DomainModel):
                 if not isinstance(item, _FILTER_SCALARS):
                     kinds = "text, a number or a date" + (" (or a list of those)" if name in ("equals", "like") else "")
                     raise RequestValidationError(f"{where}.{name}", f"expected {kinds}, got {type(item).__name__}")
+                if isinstance(item, str) and _SKIPPED_TERM.fullmatch(item.replace("*", "%")):
+                    # the core search skips such a value (TicketSearch.pm, see emulator search_terms)
+                    raise RequestValidationError(
+                        f"{where}.{name}",
+                        f"{item!r} is skipped by the server's search, so the filter would match every ticket; "
+                        "use empty=True for tickets without a value",
+                    )
+
+
+_SKIPPED_TERM = re.compile(r"%{0,3}")
+"""A dynamic-field search value the core search skips (empty, or only ``%``/``*``, up to three)."""
+
+
+_ARTICLE_TEXT_FIELDS = (
+    "article_from",
+    "article_to",
+    "article_cc",
+    "article_bcc",
+    "article_subject",
+    "article_body",
+    "attachment_name",
+)
 
 
 _LIST_FIELDS = (
@@ -374,6 +396,12 @@ class TicketSearch(DomainModel):
             raise RequestValidationError(
                 "limit", f"must be at least 1, got {self.limit} (None asks for the server's default)"
             )
+        for name in (*_ARTICLE_TEXT_FIELDS, "fulltext"):
+            value = getattr(self, name)
+            if value is not None and not value.strip():
+                raise RequestValidationError(
+                    name, f"{value!r} matches everything: the server ignores an empty value; leave it None"
+                )
         for name in ("ticket_numbers", "titles", "customer_ids", "customer_users", "customer_id_raw"):
             for item in getattr(self, name):
                 if not item.strip("*% "):

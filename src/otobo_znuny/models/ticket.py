@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import mimetypes
 import re
 from datetime import date, datetime, timedelta
@@ -171,6 +172,8 @@ class Article(DomainModel):
     def _non_negative(cls, value: float | None) -> float | None:
         if value is not None and value < 0:
             raise ValueError("time_unit must not be negative")
+        if value is not None and not math.isfinite(value):  # NaN/Infinity are not JSON: the server cannot read them
+            raise ValueError(f"time_unit must be a finite number, got {value!r}")
         return value
 
     @property

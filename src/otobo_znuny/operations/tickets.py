@@ -111,6 +111,10 @@ def ticket_search(search: TicketSearch, tz: tzinfo) -> Call[list[int]]:
     params = ticket_search_to_wire(search, tz=tz)
 
     def convert(reply: WsTicketSearchReply) -> list[int]:
+        if "TicketID" not in reply.model_fields_set and reply.model_extra:
+            # only {} means "no match" (Z12, O12): other keys are not a TicketSearch reply (an outbound
+            # mapping renamed TicketID, or the route reaches another operation), not "nothing found"
+            raise ValueError(f"the reply has no TicketID, only {', '.join(sorted(reply.model_extra))}")
         return list(reply.TicketID)
 
     return Call(TicketOperation.SEARCH, params, reply_parser("TicketSearch", WsTicketSearchReply, convert))
