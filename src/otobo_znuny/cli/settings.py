@@ -76,10 +76,20 @@ class ConnectionSettings:
 
     @property
     def secrets(self) -> list[str]:
-        """The password or SessionID in use (never to be printed)."""
+        """The password or SessionID in use, and a password in the base URL (never to be printed)."""
+        from urllib.parse import unquote, urlsplit
+
         if isinstance(self.auth, BasicAuth):
-            return [self.auth.password.get_secret_value()]
-        return [self.auth.session_id.get_secret_value()]
+            found = [self.auth.password.get_secret_value()]
+        else:
+            found = [self.auth.session_id.get_secret_value()]
+        try:
+            in_url = urlsplit(self.config.base_url).password
+        except ValueError:
+            in_url = None
+        if in_url:  # https://user:secret@proxy/...: the URL is shown in logs and messages
+            found += [in_url, unquote(in_url)]
+        return found
 
 
 @dataclass(frozen=True)
