@@ -216,6 +216,11 @@ def _build_config(levels: _Levels) -> ClientConfig:
             f"no server: give --base-url, set {ENV_NAMES['base_url']}, or choose a profile (--profile) "
             "(the base URL ends in nph-genericinterface.pl)"
         )
+    if "/Webservice/" in f"{str(base_url.value).rstrip('/')}/":  # the whole URL of a web service or operation
+        raise ConfigurationError(
+            f"{base_url.source}: give the URL only up to nph-genericinterface.pl (everything before "
+            "/Webservice/); the web service's name goes into --webservice"
+        )
     layout = levels.pick("layout") or _Value("post", "default")
     if layout.value not in LAYOUTS:
         raise ConfigurationError(f"{layout.source}: layout must be one of {', '.join(LAYOUTS)}, got {layout.value!r}")
