@@ -141,6 +141,20 @@ def test_an_unknown_webservice_is_reported_with_its_name_and_url(cli: Cli) -> No
     assert "Check --webservice (or OTOBO_ZNUNY_WEBSERVICE, or the profile's webservice key)" in result.stderr
 
 
+@pytest.mark.parametrize(("layout", "webservice"), [("post", "GenericTicketConnectorREST"), ("rest", "GenericTicket")])
+def test_a_layout_that_does_not_fit_the_webservice_is_reported_in_flags(
+    cli: Cli, emulator: Emulator, layout: str, webservice: str
+) -> None:
+    result = cli("--layout", layout, "--webservice", webservice, "ticket", "get", "1")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.count("\n") == 1
+    assert f"TicketGet: the web service '{webservice}' has no operation for" in result.stderr
+    assert "Check --layout: post for" in result.stderr
+    for python in ("TicketOperation", "operation_url_map", "Route(", "ClientConfig"):
+        assert python not in result.stderr
+    assert "TicketGet" not in emulator.counters.by_operation  # route matching failed: nothing ran
+
+
 def test_rest_layout_flag_reaches_the_rest_webservice(cli: Cli, emulator: Emulator) -> None:
     printed = cli.json("--layout", "rest", "ticket", "get", "2", "--no-articles")
     assert printed[0]["id"] == 2

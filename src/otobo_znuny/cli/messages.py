@@ -142,6 +142,13 @@ def describe(error: BaseException) -> str:
         if error.field.startswith("-"):  # raised by the command line itself: already in its words
             return f"{error.field}: {error.problem}"
         return f"{flag_for(error.field)}: {in_cli_words(error.problem)}"
+    if isinstance(error, errors.RouteMismatchError):  # the routes come from --layout, not operation_url_map
+        head = str(error).split(" Fix TicketOperation.", 1)[0]
+        return (
+            f"{type(error).__name__}: {head} Check --layout: post for a web service that takes every operation "
+            "as POST /<Operation> (GenericTicket), rest for REST routes (GenericTicketConnectorREST); and "
+            "--webservice and --base-url (everything before /Webservice/)"
+        )
     if isinstance(error, errors.WebServiceNotFoundError):
         return in_cli_words(str(error)).replace(
             "Check --webservice (and --base-url)",
