@@ -117,6 +117,14 @@ def test_an_unknown_sort_field_is_refused(cli: Cli) -> None:
     assert result.stderr.startswith("error: --sort DynamicField_Nope: no such dynamic field")
 
 
+@pytest.mark.parametrize("body", ["", "*", "% *"])
+def test_a_body_that_matches_everything_is_refused(cli: Cli, emulator: Emulator, body: str) -> None:
+    result = cli("ticket", "search", "--body", body)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stderr == f"error: --body: {body!r} would match every ticket; leave it out\n"
+    assert emulator.counters.total == 0
+
+
 # ---- an export that matched nothing ---------------------------------------------------------------------
 
 
