@@ -125,6 +125,23 @@ def test_a_body_that_matches_everything_is_refused(cli: Cli, emulator: Emulator,
     assert emulator.counters.total == 0
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("ticket", "search", "--queue", ""),
+        ("ticket", "search", "--priority", " "),
+        ("ticket", "update", "3", "--owner", ""),
+        ("ticket", "create", "--title", "t", "--queue", "", "--customer-user", "carla", "--body", "b"),
+    ],
+)
+def test_an_empty_name_is_refused_in_flag_words(cli: Cli, emulator: Emulator, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    flag = args[args.index("") - 1] if "" in args else "--priority"
+    assert result.stderr == f"error: {flag}: give a name or an ID, not an empty value\n"
+    assert emulator.counters.total == 0
+
+
 # ---- an export that matched nothing ---------------------------------------------------------------------
 
 

@@ -58,6 +58,7 @@ FIELD_FLAGS: dict[str, str] = {
 _PHRASES: tuple[tuple[str, str], ...] = (
     ("call login(BasicAuth(...)) first", "give --user and a password (not only --session-id)"),
     ("call login(BasicAuth(...)) before", "give --user and a password before"),
+    ("IdName needs an id or a non-empty name", "give a name or an ID, not an empty value"),
     ("verify=False", "--insecure"),
     ("Use verify='/path/to/ca.pem' for a private CA instead", "Use --ca-bundle FILE for a private CA instead"),
     ("configure a POST route for it (e.g. ClientConfig.generic_ticket or ready2adopt)", "use --layout post"),
