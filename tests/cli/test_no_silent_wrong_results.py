@@ -142,6 +142,17 @@ def test_an_empty_name_is_refused_in_flag_words(cli: Cli, emulator: Emulator, ar
     assert emulator.counters.total == 0
 
 
+def test_out_dash_is_standard_output_not_a_file_named_dash(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("ticket", "export", "--queue", "Sales", "--out", "-")
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(line)["queue"]["name"] for line in result.stdout.splitlines()] == ["Sales"] * 6
+    assert result.stderr == "exported 6 ticket(s)\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 # ---- an export that matched nothing ---------------------------------------------------------------------
 
 

@@ -575,8 +575,9 @@ class ExportFormat(str, Enum):
 
 
 def _writable_file(value: Optional[Path]) -> Optional[Path]:
-    """``--out FILE``: its directory must exist and be writable (checked before anything is sent)."""
-    if value is None:
+    """``--out FILE``: its directory must exist and be writable (checked before anything is sent);
+    ``-`` is standard output, as without ``--out``."""
+    if value is None or str(value) == "-":
         return None
     if value.is_dir():
         raise typer.BadParameter(f"{value} is a directory; give a file name")
@@ -657,7 +658,7 @@ def export_command(
             "--out",
             metavar="FILE",
             callback=_writable_file,
-            help="Write to FILE, replaced only when the export succeeded and matched tickets.",
+            help="Write to FILE, replaced only when the export succeeded and matched tickets ('-': stdout).",
         ),
     ] = None,
     force: Annotated[bool, _flag("--force", help="Replace --out FILE even when nothing matched.")] = False,
