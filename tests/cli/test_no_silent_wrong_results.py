@@ -153,6 +153,19 @@ def test_out_dash_is_standard_output_not_a_file_named_dash(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(("after", "before"), [("2025-03-01", "2025-02-01"), ("1d", "7d")])
+def test_a_created_range_that_is_empty_is_refused(cli: Cli, emulator: Emulator, after: str, before: str) -> None:
+    for command in ("search", "export"):
+        result = cli("ticket", command, "--created-after", after, "--created-before", before)
+        assert result.exit_code == ExitCode.INVALID_INPUT
+        assert result.stderr == (
+            f"error: --created-after: {after!r} is later than --created-before {before!r}, so no ticket can match; "
+            "swap the two\n"
+        )
+    assert emulator.counters.total == 0
+    assert cli.json("ticket", "search", "--created-after", before, "--created-before", after) != []
+
+
 # ---- an export that matched nothing ---------------------------------------------------------------------
 
 
