@@ -155,6 +155,15 @@ def test_a_layout_that_does_not_fit_the_webservice_is_reported_in_flags(
     assert "TicketGet" not in emulator.counters.by_operation  # route matching failed: nothing ran
 
 
+def test_a_df_search_over_the_rest_layout_is_refused_naming_the_flag(cli: Cli, emulator: Emulator) -> None:
+    result = cli("--layout", "rest", "ticket", "search", "--df", "OrderID=ORD-1002")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stderr.startswith("error: --df OrderID: TicketSearch is routed as GET")
+    assert result.stderr.rstrip().endswith("use --layout post")
+    assert "DynamicField_" not in result.stderr
+    assert "TicketSearch" not in emulator.counters.by_operation
+
+
 def test_rest_layout_flag_reaches_the_rest_webservice(cli: Cli, emulator: Emulator) -> None:
     printed = cli.json("--layout", "rest", "ticket", "get", "2", "--no-articles")
     assert printed[0]["id"] == 2

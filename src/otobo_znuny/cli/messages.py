@@ -80,6 +80,8 @@ def flag_for(location: Any) -> str:
     )
     if parts and parts[0].startswith("-"):
         return ".".join(parts)
+    if parts and parts[0].startswith("DynamicField_"):  # a wire key of a --df condition
+        return f"--df {parts[0].removeprefix('DynamicField_')}"
     for part in reversed(parts):
         if part in FIELD_FLAGS:
             return FIELD_FLAGS[part]
