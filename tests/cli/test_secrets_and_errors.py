@@ -218,3 +218,21 @@ def test_the_layout_choices_are_one_enum_with_the_keys_of_layouts() -> None:
 
     assert {choice.value for choice in settings.LayoutName} == set(settings.LAYOUTS)
     assert connection_options.LayoutName is webservice_cmd.LayoutName is settings.LayoutName is config_keys.LayoutName
+
+
+def test_profile_file_problems_name_the_files_keys_not_flags(clean_env: dict[str, str | None], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from otobo_znuny.cli import app
+
+    profile = tmp_path / "config.toml"
+    env = {**clean_env, "OTOBO_ZNUNY_CONFIG": str(profile)}
+    profile.write_text('[profiles.p]\nbase_url = "http://x/otrs/nph-genericinterface.pl"\nwebservcie = "X"\n')
+    unknown = CliRunner().invoke(app, ["--profile", "p", "ticket", "get", "1"], env=env)
+    assert unknown.exit_code == ExitCode.USAGE
+    assert "webservcie: unknown key (known keys: base_url, ca_bundle, customer_user, flavor," in unknown.stderr
+    assert "--base-url" not in unknown.stderr
+    profile.write_text("[profiles.p]\ncustomer_user = 7\n")
+    wrong_type = CliRunner().invoke(app, ["--profile", "p", "ticket", "get", "1"], env=env)
+    assert wrong_type.exit_code == ExitCode.USAGE
+    assert wrong_type.stderr.endswith("[profiles.p] customer_user: must be a str\n")

@@ -128,9 +128,12 @@ def describe(error: BaseException) -> str:
     import pydantic
 
     from otobo_znuny import errors
+    from otobo_znuny.cli.settings import ProfileFileError
 
     if isinstance(error, pydantic.ValidationError):
         return _validation(error)
+    if isinstance(error, ProfileFileError):  # names the file's keys as they are written there
+        return f"ConfigurationError: {error}"
     if isinstance(error, errors.UnknownDynamicFieldError):
         known = ", ".join(error.known) or "none"
         hint = f"; did you mean {error.suggestion}?" if error.suggestion else ""

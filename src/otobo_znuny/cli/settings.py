@@ -49,6 +49,7 @@ __all__ = [
     "ConnectionOptions",
     "ConnectionSettings",
     "LayoutName",
+    "ProfileFileError",
     "config_path",
     "emulator_http_client",
     "load_emulator",
@@ -157,6 +158,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return document
 
 
+class ProfileFileError(ConfigurationError):
+    """A problem of the profile file, worded in its keys (``base_url``), which are not to become flags."""
+
+
 def load_profile(name: str | None, path: Path) -> tuple[str | None, dict[str, Any]]:
     """The profile ``name`` (or the file's ``default_profile``) from ``path``: ``(name, values)``.
 
@@ -168,7 +173,7 @@ def load_profile(name: str | None, path: Path) -> tuple[str | None, dict[str, An
     """
     if not path.exists():
         if name:
-            raise ConfigurationError(f"profile {name!r} asked for, but the profile file {path} does not exist")
+            raise ProfileFileError(f"profile {name!r} asked for, but the profile file {path} does not exist")
         return None, {}
     document = _read_toml(path)
     profiles = document.get("profiles") or {}
@@ -177,15 +182,15 @@ def load_profile(name: str | None, path: Path) -> tuple[str | None, dict[str, An
         return None, {}
     if not isinstance(profiles, dict) or chosen not in profiles or not isinstance(profiles[chosen], dict):
         known = ", ".join(sorted(profiles)) if isinstance(profiles, dict) and profiles else "none"
-        raise ConfigurationError(f"profile {chosen!r} not found in {path} (profiles: {known})")
+        raise ProfileFileError(f"profile {chosen!r} not found in {path} (profiles: {known})")
     values: dict[str, Any] = dict(profiles[chosen])
     for key, value in values.items():
         where = f"{path} [profiles.{chosen}] {key}"
         if key not in PROFILE_KEYS:
-            raise ConfigurationError(f"{where}: unknown key (known keys: {', '.join(sorted(PROFILE_KEYS))})")
+            raise ProfileFileError(f"{where}: unknown key (known keys: {', '.join(sorted(PROFILE_KEYS))})")
         expected = bool if key in BOOLEAN_KEYS else str
         if not isinstance(value, expected):
-            raise ConfigurationError(f"{where}: must be a {expected.__name__}")
+            raise ProfileFileError(f"{where}: must be a {expected.__name__}")
     return str(chosen), values
 
 
