@@ -198,8 +198,15 @@ def _env_values(environ: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {key: environ.get(name) for key, name in ENV_NAMES.items()}
     for key in BOOLEAN_KEYS:
         raw = environ.get(ENV_NAMES[key])
-        values[key] = None if not raw else raw.strip().lower() in ("1", "true", "yes", "on")
+        word = (raw or "").strip().lower()
+        if word and word not in _TRUE + _FALSE:  # a typo must not quietly mean "no"
+            raise ConfigurationError(f"{ENV_NAMES[key]}: expected {'/'.join(_TRUE)} or {'/'.join(_FALSE)}, got {raw!r}")
+        values[key] = None if not word else word in _TRUE
     return values
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
 def _emulator_defaults(seed: str, flavor: _Value | None) -> dict[str, Any]:
