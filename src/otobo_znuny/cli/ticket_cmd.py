@@ -770,7 +770,7 @@ def watch_command(
     is over on the server's clock. See docs/changes.md for what counts as a change.
     """
     from otobo_znuny.cli.inputs import parse_moment
-    from otobo_znuny.cli.output import JsonLinesWriter, parse_fields
+    from otobo_znuny.cli.output import JsonLinesWriter, check_dynamic_field_columns, parse_fields
     from otobo_znuny.cli.state_file import StateFile
     from otobo_znuny.errors import RequestValidationError
     from otobo_znuny.models import Ticket
@@ -807,6 +807,8 @@ def watch_command(
                     batch_size=batch_size,
                     articles=articles,
                 ):
+                    if printed == 0:  # an unknown dynamic_fields.<Name> is refused, never printed as null
+                        check_dynamic_field_columns(columns, list(change.ticket.dynamic_fields))
                     # no await between printing and storing: Ctrl-C (a task cancel) cannot fall in between
                     ticket = to_ticket_record(change.ticket, columns)
                     writer.write({"cursor": change.cursor, "ticket": ticket})
