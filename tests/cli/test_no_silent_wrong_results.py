@@ -197,3 +197,29 @@ def test_zero_matches_without_a_file_or_to_stdout_say_so(cli: Cli, tmp_path: Pat
     assert target.read_text(encoding="utf-8").startswith("id,number")  # the header only
     to_stdout = cli("ticket", "export", "--queue", "Rwa")
     assert (to_stdout.exit_code, to_stdout.stdout, to_stdout.stderr) == (0, "", "0 tickets matched\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (("ticket", "get", "4", "--no-articles"), "--articles (not --no-articles)"),
+        (("ticket", "search", "--queue", "Sales", "--fetch"), "--articles"),
+        (("ticket", "export", "--queue", "Sales"), "--articles"),
+        (("ticket", "watch", "--queue", "Sales", "--once"), "--articles"),
+    ],
+)
+def test_an_articles_column_without_the_articles_is_refused(
+    cli: Cli, emulator: Emulator, args: tuple[str, ...], flag: str
+) -> None:
+    result = cli(*args, "--fields", "id,articles")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stdout == ""  # never "articles": [] for tickets that have articles
+    assert (
+        result.stderr
+        == f"error: --fields: articles are fetched only with {flag}; without it the column would be empty\n"
+    )
+    assert emulator.counters.total == 0
+    if args[1] != "get":
+        with_articles = cli(*args, "--fields", "id,articles", "--articles")
+        assert with_articles.exit_code == 0, with_articles.stderr
+        assert '"articles":[]' not in with_articles.stdout.replace(" ", "").replace("\n", "")

@@ -36,6 +36,7 @@ __all__ = [
     "JsonLinesWriter",
     "OutputFormat",
     "cell_text",
+    "check_article_columns",
     "check_dynamic_field_columns",
     "choose_format",
     "lookup",
@@ -183,6 +184,21 @@ def check_dynamic_field_columns(fields: Sequence[str] | None, listed: Sequence[s
                 raise RequestValidationError(
                     "--fields", f"{name}: no dynamic field {field!r} on this server (ticket dynamic fields: {known})"
                 )
+
+
+def check_article_columns(fields: Sequence[str] | None, articles: bool, flag: str) -> None:
+    """Refuse an ``articles`` column when the articles are not fetched: it would print ``[]`` for
+    tickets that have articles.
+
+    Raises:
+        RequestValidationError: ``articles`` (or ``articles.*``) in ``fields`` without ``flag``.
+    """
+    from otobo_znuny.errors import RequestValidationError
+
+    if not articles and any(name.partition(".")[0] == "articles" for name in fields or ()):
+        raise RequestValidationError(
+            "--fields", f"articles are fetched only with {flag}; without it the column would be empty"
+        )
 
 
 def lookup(record: Any, path: str) -> Any:

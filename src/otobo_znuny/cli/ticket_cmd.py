@@ -221,12 +221,13 @@ def get_command(
 ) -> None:
     """Fetch tickets by ID or --number (always printed as a list). Unreadable IDs are reported; the rest
     is printed. The table view shows the articles below the tickets."""
-    from otobo_znuny.cli.output import parse_fields
+    from otobo_znuny.cli.output import check_article_columns, parse_fields
     from otobo_znuny.errors import AccessDeniedError, BatchFetchError, RequestValidationError
     from otobo_znuny.models import Ticket
 
     with client_command(ctx) as command:
         columns = parse_fields(fields, Ticket)
+        check_article_columns(columns, articles, "--articles (not --no-articles)")
         if not ticket_ids and not numbers:
             raise RequestValidationError("ticket get", "give ticket IDs, or ticket numbers with --number")
         ids = list(ticket_ids or [])
@@ -285,7 +286,7 @@ def search_command(
     Without --limit every match is returned, past the server's limit of 500 per search (walked in
     windows on the creation time, newest first unless --sort says otherwise).
     """
-    from otobo_znuny.cli.output import parse_fields, print_result
+    from otobo_znuny.cli.output import check_article_columns, parse_fields, print_result
     from otobo_znuny.errors import RequestValidationError
     from otobo_znuny.models import Ticket
 
@@ -294,6 +295,7 @@ def search_command(
         if fields is not None and not fetch:
             raise RequestValidationError("--fields", "only with --fetch (without it the result is a list of IDs)")
         columns = parse_fields(fields, Ticket)
+        check_article_columns(columns, articles, "--articles")
         search = _search_from_options(**locals())
 
         if not fetch:
@@ -671,12 +673,19 @@ def export_command(
     Nothing matched (a typo in --queue looks the same): "0 tickets matched" on stderr, and an existing
     --out FILE is kept (exit 1) unless --force.
     """
-    from otobo_znuny.cli.output import CsvRowWriter, JsonLinesWriter, check_dynamic_field_columns, parse_fields
+    from otobo_znuny.cli.output import (
+        CsvRowWriter,
+        JsonLinesWriter,
+        check_article_columns,
+        check_dynamic_field_columns,
+        parse_fields,
+    )
     from otobo_znuny.models import Ticket
 
     with client_command(ctx) as command:
         command.check_dynamic_fields = not no_df_check
         columns = parse_fields(fields, Ticket)
+        check_article_columns(columns, articles, "--articles")
         search = _search_from_options(**locals())
         target = ExportTarget(out, force=force)
 
@@ -770,7 +779,7 @@ def watch_command(
     is over on the server's clock. See docs/changes.md for what counts as a change.
     """
     from otobo_znuny.cli.inputs import parse_moment
-    from otobo_znuny.cli.output import JsonLinesWriter, check_dynamic_field_columns, parse_fields
+    from otobo_znuny.cli.output import JsonLinesWriter, check_article_columns, check_dynamic_field_columns, parse_fields
     from otobo_znuny.cli.state_file import StateFile
     from otobo_znuny.errors import RequestValidationError
     from otobo_znuny.models import Ticket
@@ -778,6 +787,7 @@ def watch_command(
     with client_command(ctx) as command:
         command.check_dynamic_fields = not no_df_check
         columns = parse_fields(fields, Ticket)
+        check_article_columns(columns, articles, "--articles")
         search = _search_from_options(**{**locals(), "sort": None, "order": None, "limit": None})
         store = StateFile(state_file) if state_file is not None else None
         if store is not None:
