@@ -88,3 +88,12 @@ def test_a_password_in_the_base_url_is_hidden_in_logs_and_errors(server: ServerH
     assert "no web service 'Nope'" in wrong.stderr
     for result in (logged, wrong):
         assert url_secret not in result.stdout + result.stderr
+
+
+def test_a_base_url_without_the_genericinterface_path_says_to_check_it(server: ServerHandle, tmp_path: Path) -> None:
+    result = otobo_znuny(server, "--base-url", server.base_url + "/otrs", "ticket", "get", "1", cwd=tmp_path)
+    assert result.returncode == ExitCode.SERVER_ERROR
+    assert "HTTP 404" in result.stderr
+    assert "check --base-url: everything before /Webservice/, usually ending in nph-genericinterface.pl" in (
+        result.stderr
+    )

@@ -161,6 +161,11 @@ def describe(error: BaseException) -> str:
             "Check --webservice (or OTOBO_ZNUNY_WEBSERVICE, or the profile's webservice key) and --base-url",
         )
     text = in_cli_words(str(error))
+    if isinstance(error, errors.ResponseError) and error.status_code == 404:  # no GenericInterface at that path
+        text += (
+            "; check --base-url: everything before /Webservice/, usually ending in nph-genericinterface.pl "
+            "(e.g. https://helpdesk.example/otrs/nph-genericinterface.pl)"
+        )
     if isinstance(error, errors.ConnectError) and "CERTIFICATE_VERIFY_FAILED" in text:
         text += (
             "; the server's certificate is not trusted: give --ca-bundle FILE with the CA that signed it "
