@@ -436,6 +436,13 @@ def update_command(
             changes["dynamic_fields"] = dynamic_field_values(df)
         if pending_in is not None and pending_until is not None:
             raise RequestValidationError("--pending-in", "give --pending-in or --pending-until, not both")
+        if (pending_in is not None or pending_until is not None) and state is None:
+            flag = "--pending-in" if pending_in is not None else "--pending-until"
+            raise RequestValidationError(
+                flag,
+                "the server sets a pending time only with a state change and ignores it alone: give the pending "
+                "--state too (e.g. --state 'pending reminder')",
+            )
         if pending_in is not None:
             changes["pending_time"] = parse_duration(pending_in, "--pending-in")
         if pending_until is not None:
