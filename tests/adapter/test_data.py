@@ -175,6 +175,8 @@ MALFORMED_UPDATES: list[tuple[Any, str, str]] = [
     ({"Title": "a\nb"}, "Title", "line breaks"),
     ({"CustomerID": "", "CustomerUser": ""}, "CustomerID", "must not be empty"),
     ({"State": "pending reminder"}, "State", "is a pending state and needs PendingTime"),
+    ({"PendingTime": {"Diff": 120}}, "PendingTime", "ignores it alone: give the pending State"),
+    ({"PendingTime": "2026-12-24 09:30:00", "Title": "t"}, "PendingTime", "ignores it alone"),
     ({"CustomerID": "ACME"}, "CustomerID", "needs CustomerUser in the same update"),
     ({"DynamicField": {"Name": "OrderID", "Value": {"x": 1}}}, "DynamicField.Value", "expected text"),
     ({"PendingTime": {"Diff": -5}}, "PendingTime.Diff", "negative"),

@@ -146,6 +146,12 @@ def data_to_update(
     values = reader.read(data)
     if not values:
         _check.fail("data", "changes nothing: give at least one field to update")
+    if "pending_time" in values and "state" not in values:  # CONTRACT.md TicketUpdate "Pending"
+        _check.fail(
+            keys.PENDING_TIME_KEY,
+            "the server sets a pending time only with a state change and ignores it alone: give the pending "
+            "State (or StateID) too",
+        )
     return reader.build(TicketUpdate, {"id": ticket_id, **values})
 
 
