@@ -137,6 +137,11 @@ def test_missing_and_unknown_settings_are_all_named() -> None:
         ({"server_address": "helpdesk.example"}, "server_address", "http(s) URL"),
         ({"server_address": EMULATOR_BASE_URL + "/Webservice/GenericTicket"}, "server_address", "webservice_name"),
         ({"webservice_name": "a/b"}, "webservice_name", "without '/'"),
+        (
+            {"server_address": "https://proxy:s3cret@helpdesk.example/otrs/nph-genericinterface.pl"},
+            "server_address",
+            "no user or password in the address",
+        ),
         ({"server_timezone": "Mars/Olympus"}, "server_timezone", "unknown time zone"),
         ({"layout": "soap"}, "layout", "generic_ticket"),
         ({"timeout": 0}, "timeout", "greater than 0"),
@@ -278,3 +283,11 @@ def test_verify_accepts_a_ca_bundle_path_and_names_a_missing_one(password_env: s
     assert problems_of(**adapter_params(verify=str(missing))) == {
         "verify": f"the CA bundle {str(missing)!r} does not exist"
     }
+
+
+def test_a_password_in_the_server_address_is_refused_without_showing_it(password_env: str) -> None:
+    address = "https://proxy:s3cret-in-url@helpdesk.example/otrs/nph-genericinterface.pl"
+    with pytest.raises(AdapterConfigurationError) as caught:
+        parse("znuny", **adapter_params(server_address=address))
+    assert list(caught.value.problems) == ["server_address"]
+    assert "s3cret-in-url" not in str(caught.value) + repr(caught.value)

@@ -173,9 +173,11 @@ MALFORMED_UPDATES: list[tuple[Any, str, str]] = [
     ({"State": "open", "StateID": 4}, "StateID", "give State or StateID, not both"),
     ({"Title": "   "}, "Title", "must not be empty"),
     ({"Title": "a\nb"}, "Title", "line breaks"),
-    ({"CustomerID": "ACME"}, "CustomerID", "needs customer_user in the same update"),
     ({"CustomerID": "", "CustomerUser": ""}, "CustomerID", "must not be empty"),
-    ({"State": "pending reminder"}, "State", "needs pending_time"),
+    ({"State": "pending reminder"}, "State", "is a pending state and needs PendingTime"),
+    ({"PendingTime": {"Diff": 120}}, "PendingTime", "ignores it alone: give the pending State"),
+    ({"PendingTime": "2026-12-24 09:30:00", "Title": "t"}, "PendingTime", "ignores it alone"),
+    ({"CustomerID": "ACME"}, "CustomerID", "needs CustomerUser in the same update"),
     ({"DynamicField": {"Name": "OrderID", "Value": {"x": 1}}}, "DynamicField.Value", "expected text"),
     ({"PendingTime": {"Diff": -5}}, "PendingTime.Diff", "negative"),
     ({"PendingTime": {"Diff": 5, "Hour": 1}}, "PendingTime", "Diff"),
@@ -237,6 +239,8 @@ def test_malformed_update_data_names_the_key(data: Any, field: str, fragment: st
         data_to_update(5, data)
     assert caught.value.field == field
     assert fragment in caught.value.problem
+    for model_field in ("pending_time", "customer_user", "customer_id", "dynamic_fields"):
+        assert model_field not in caught.value.problem  # the data dict's vocabulary, not the model's
 
 
 @pytest.mark.parametrize(

@@ -224,9 +224,15 @@ async def test_a_dynamic_field_search_on_a_get_route_is_refused_before_sending(
 ) -> None:
     recorder = RecordingTransport(EmulatorTransport(otobo_emulator))
     async with OTOBOAdapter(system_config(layout="rest_connector"), transport=recorder) as adapter:
-        with pytest.raises(RequestValidationError) as caught:
+        with pytest.raises(InvalidQueryError) as caught:
             await adapter.find_tickets({"DynamicField_OrderID": {"Equals": "x"}})
+        with pytest.raises(InvalidQueryError) as listed:
+            await adapter.find_first_ticket({"DynamicField": [{"Name": "OrderID", "Equals": "x"}]})
     assert caught.value.field == "DynamicField_OrderID"
+    assert listed.value.field == "DynamicField[0].Name"
+    for error in (caught.value, listed.value):
+        assert "generic_ticket or ready2adopt layout" in error.problem
+        assert "ClientConfig" not in error.problem  # the adapter is configured with a layout
     assert recorder.requests == []  # refused before the session was even created
 
 

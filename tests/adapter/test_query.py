@@ -258,6 +258,8 @@ MALFORMED: list[tuple[Any, str, str]] = [
     ({"SortBy": "Age", "OrderBy": ["Up", "Down"]}, "OrderBy", "more entries than SortBy"),
     ({"ContentSearch": "AND"}, "ContentSearch", "MIMEBase_"),
     ({"UseSubQueues": 1}, "UseSubQueues", "needs Queues"),
+    ({"Fulltext": "*"}, "Fulltext", "would match every ticket"),
+    ({"MIMEBase_Body": "**"}, "MIMEBase_Body", "would match every ticket"),
     (["Queues"], "query", "expected a dict"),
     ({1: "x"}, "1", "strings"),
 ]

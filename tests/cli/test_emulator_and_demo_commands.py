@@ -57,6 +57,19 @@ def test_emulator_serve_refuses_unknown_seeds_and_ports(monkeypatch: pytest.Monk
     assert runner.invoke(app, ["emulator", "serve", "--port", "70000"]).exit_code == ExitCode.USAGE
 
 
+def test_emulator_serve_refuses_a_db_that_is_no_state_file_before_the_banner(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(emulator_package, "serve", lambda **kwargs: pytest.fail("must not start"))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n" * 100, encoding="utf-8")
+    result = runner.invoke(app, ["emulator", "serve", "--db", str(notes)])
+    assert result.exit_code == ExitCode.USAGE
+    assert f"--db {notes}: not an emulator state file" in result.stderr
+    assert "emulator (" not in result.stderr  # no banner promising a server that never starts
+    assert notes.read_text(encoding="utf-8") == "not a database\n" * 100
+
+
 def test_emulator_serve_without_uvicorn(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_uvicorn(**kwargs: Any) -> None:
         raise ModuleNotFoundError("No module named 'uvicorn'", name="uvicorn")

@@ -117,6 +117,55 @@ def test_an_unknown_sort_field_is_refused(cli: Cli) -> None:
     assert result.stderr.startswith("error: --sort DynamicField_Nope: no such dynamic field")
 
 
+@pytest.mark.parametrize("body", ["", "*", "% *"])
+def test_a_body_that_matches_everything_is_refused(cli: Cli, emulator: Emulator, body: str) -> None:
+    result = cli("ticket", "search", "--body", body)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stderr == f"error: --body: {body!r} would match every ticket; leave it out\n"
+    assert emulator.counters.total == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("ticket", "search", "--queue", ""),
+        ("ticket", "search", "--priority", " "),
+        ("ticket", "update", "3", "--owner", ""),
+        ("ticket", "create", "--title", "t", "--queue", "", "--customer-user", "carla", "--body", "b"),
+    ],
+)
+def test_an_empty_name_is_refused_in_flag_words(cli: Cli, emulator: Emulator, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    flag = args[args.index("") - 1] if "" in args else "--priority"
+    assert result.stderr == f"error: {flag}: give a name or an ID, not an empty value\n"
+    assert emulator.counters.total == 0
+
+
+def test_out_dash_is_standard_output_not_a_file_named_dash(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("ticket", "export", "--queue", "Sales", "--out", "-")
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(line)["queue"]["name"] for line in result.stdout.splitlines()] == ["Sales"] * 6
+    assert result.stderr == "exported 6 ticket(s)\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("after", "before"), [("2025-03-01", "2025-02-01"), ("1d", "7d")])
+def test_a_created_range_that_is_empty_is_refused(cli: Cli, emulator: Emulator, after: str, before: str) -> None:
+    for command in ("search", "export"):
+        result = cli("ticket", command, "--created-after", after, "--created-before", before)
+        assert result.exit_code == ExitCode.INVALID_INPUT
+        assert result.stderr == (
+            f"error: --created-after: {after!r} is later than --created-before {before!r}, so no ticket can match; "
+            "swap the two\n"
+        )
+    assert emulator.counters.total == 0
+    assert cli.json("ticket", "search", "--created-after", before, "--created-before", after) != []
+
+
 # ---- an export that matched nothing ---------------------------------------------------------------------
 
 
@@ -148,3 +197,29 @@ def test_zero_matches_without_a_file_or_to_stdout_say_so(cli: Cli, tmp_path: Pat
     assert target.read_text(encoding="utf-8").startswith("id,number")  # the header only
     to_stdout = cli("ticket", "export", "--queue", "Rwa")
     assert (to_stdout.exit_code, to_stdout.stdout, to_stdout.stderr) == (0, "", "0 tickets matched\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (("ticket", "get", "4", "--no-articles"), "--articles (not --no-articles)"),
+        (("ticket", "search", "--queue", "Sales", "--fetch"), "--articles"),
+        (("ticket", "export", "--queue", "Sales"), "--articles"),
+        (("ticket", "watch", "--queue", "Sales", "--once"), "--articles"),
+    ],
+)
+def test_an_articles_column_without_the_articles_is_refused(
+    cli: Cli, emulator: Emulator, args: tuple[str, ...], flag: str
+) -> None:
+    result = cli(*args, "--fields", "id,articles")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stdout == ""  # never "articles": [] for tickets that have articles
+    assert (
+        result.stderr
+        == f"error: --fields: articles are fetched only with {flag}; without it the column would be empty\n"
+    )
+    assert emulator.counters.total == 0
+    if args[1] != "get":
+        with_articles = cli(*args, "--fields", "id,articles", "--articles")
+        assert with_articles.exit_code == 0, with_articles.stderr
+        assert '"articles":[]' not in with_articles.stdout.replace(" ", "").replace("\n", "")

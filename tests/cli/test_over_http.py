@@ -71,3 +71,29 @@ def test_an_export_that_matched_nothing_keeps_the_earlier_file(server: ServerHan
     assert result.returncode == ExitCode.FAILURE
     assert result.stderr.startswith("0 tickets matched; kept the existing raw.jsonl")
     assert (tmp_path / "raw.jsonl").read_text(encoding="utf-8") == "earlier export\n"
+
+
+def test_a_password_in_the_base_url_is_hidden_in_logs_and_errors(server: ServerHandle, tmp_path: Path) -> None:
+    url_secret = "proxy-pw-5150"
+    base_url = server.genericinterface_url.replace("http://", f"http://proxyuser:{url_secret}@", 1)
+    logged = otobo_znuny(
+        server, "--base-url", base_url, "--debug", "ticket", "get", "1", "--fields", "id", cwd=tmp_path
+    )
+    assert logged.returncode == 0, logged.stderr
+    assert "TicketGet POST http://proxyuser:***@" in logged.stderr
+    wrong = otobo_znuny(
+        server, "--base-url", base_url, "--webservice", "Nope", "--retries", "0", "ticket", "get", "1", cwd=tmp_path
+    )
+    assert wrong.returncode == ExitCode.USAGE
+    assert "no web service 'Nope'" in wrong.stderr
+    for result in (logged, wrong):
+        assert url_secret not in result.stdout + result.stderr
+
+
+def test_a_base_url_without_the_genericinterface_path_says_to_check_it(server: ServerHandle, tmp_path: Path) -> None:
+    result = otobo_znuny(server, "--base-url", server.base_url + "/otrs", "ticket", "get", "1", cwd=tmp_path)
+    assert result.returncode == ExitCode.SERVER_ERROR
+    assert "HTTP 404" in result.stderr
+    assert "check --base-url: everything before /Webservice/, usually ending in nph-genericinterface.pl" in (
+        result.stderr
+    )

@@ -141,6 +141,29 @@ def test_an_unknown_webservice_is_reported_with_its_name_and_url(cli: Cli) -> No
     assert "Check --webservice (or OTOBO_ZNUNY_WEBSERVICE, or the profile's webservice key)" in result.stderr
 
 
+@pytest.mark.parametrize(("layout", "webservice"), [("post", "GenericTicketConnectorREST"), ("rest", "GenericTicket")])
+def test_a_layout_that_does_not_fit_the_webservice_is_reported_in_flags(
+    cli: Cli, emulator: Emulator, layout: str, webservice: str
+) -> None:
+    result = cli("--layout", layout, "--webservice", webservice, "ticket", "get", "1")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.count("\n") == 1
+    assert f"TicketGet: the web service '{webservice}' has no operation for" in result.stderr
+    assert "Check --layout: post for" in result.stderr
+    for python in ("TicketOperation", "operation_url_map", "Route(", "ClientConfig"):
+        assert python not in result.stderr
+    assert "TicketGet" not in emulator.counters.by_operation  # route matching failed: nothing ran
+
+
+def test_a_df_search_over_the_rest_layout_is_refused_naming_the_flag(cli: Cli, emulator: Emulator) -> None:
+    result = cli("--layout", "rest", "ticket", "search", "--df", "OrderID=ORD-1002")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stderr.startswith("error: --df OrderID: TicketSearch is routed as GET")
+    assert result.stderr.rstrip().endswith("use --layout post")
+    assert "DynamicField_" not in result.stderr
+    assert "TicketSearch" not in emulator.counters.by_operation
+
+
 def test_rest_layout_flag_reaches_the_rest_webservice(cli: Cli, emulator: Emulator) -> None:
     printed = cli.json("--layout", "rest", "ticket", "get", "2", "--no-articles")
     assert printed[0]["id"] == 2
@@ -195,3 +218,21 @@ def test_the_layout_choices_are_one_enum_with_the_keys_of_layouts() -> None:
 
     assert {choice.value for choice in settings.LayoutName} == set(settings.LAYOUTS)
     assert connection_options.LayoutName is webservice_cmd.LayoutName is settings.LayoutName is config_keys.LayoutName
+
+
+def test_profile_file_problems_name_the_files_keys_not_flags(clean_env: dict[str, str | None], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from otobo_znuny.cli import app
+
+    profile = tmp_path / "config.toml"
+    env = {**clean_env, "OTOBO_ZNUNY_CONFIG": str(profile)}
+    profile.write_text('[profiles.p]\nbase_url = "http://x/otrs/nph-genericinterface.pl"\nwebservcie = "X"\n')
+    unknown = CliRunner().invoke(app, ["--profile", "p", "ticket", "get", "1"], env=env)
+    assert unknown.exit_code == ExitCode.USAGE
+    assert "webservcie: unknown key (known keys: base_url, ca_bundle, customer_user, flavor," in unknown.stderr
+    assert "--base-url" not in unknown.stderr
+    profile.write_text("[profiles.p]\ncustomer_user = 7\n")
+    wrong_type = CliRunner().invoke(app, ["--profile", "p", "ticket", "get", "1"], env=env)
+    assert wrong_type.exit_code == ExitCode.USAGE
+    assert wrong_type.stderr.endswith("[profiles.p] customer_user: must be a str\n")

@@ -174,3 +174,29 @@ def test_options_never_show_secrets_in_repr() -> None:
     assert "flag-secret" not in repr(options)
     assert "session-secret" not in repr(options)
     assert options.secrets == ["flag-secret", "session-secret"]
+
+
+@pytest.mark.parametrize("tail", ["/Webservice/GenericTicket", "/Webservice/GenericTicket/TicketGet", "/Webservice"])
+def test_a_base_url_with_the_webservice_part_is_refused_naming_its_source(config_file: Path, tail: str) -> None:
+    url = "https://prod.example/otrs/nph-genericinterface.pl" + tail
+    with pytest.raises(ConfigurationError) as flag:
+        resolve_settings(ConnectionOptions(base_url=url), env_with(config_file))
+    assert str(flag.value).startswith("--base-url: ")
+    assert "before /Webservice/" in str(flag.value)
+    assert "--webservice" in str(flag.value)
+    with pytest.raises(ConfigurationError) as env:
+        resolve_settings(ConnectionOptions(), env_with(config_file, OTOBO_ZNUNY_BASE_URL=url))
+    assert str(env.value).startswith("OTOBO_ZNUNY_BASE_URL")
+
+
+@pytest.mark.parametrize(("raw", "insecure"), [("1", False), ("yes", False), ("0", True), ("off", True)])
+def test_the_insecure_variable_reads_the_usual_words(config_file: Path, raw: str, insecure: bool) -> None:
+    settings = resolve_settings(ConnectionOptions(), env_with(config_file, OTOBO_ZNUNY_INSECURE=raw))
+    assert settings.verify is insecure
+
+
+@pytest.mark.parametrize("raw", ["maybe", "ture", "2"])
+def test_a_typo_in_the_insecure_variable_is_refused(config_file: Path, raw: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        resolve_settings(ConnectionOptions(), env_with(config_file, OTOBO_ZNUNY_INSECURE=raw))
+    assert str(caught.value) == f"OTOBO_ZNUNY_INSECURE: expected 1/true/yes/on or 0/false/no/off, got {raw!r}"

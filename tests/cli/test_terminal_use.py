@@ -531,3 +531,39 @@ def test_get_attachments_json_keeps_base64(cli: Cli, with_files: int) -> None:
     first = printed[0]["articles"][0]["attachments"][0]
     assert base64.b64decode(first["content"]) == b"quarterly numbers\n"
     assert Attachment.model_validate({**first, "content": base64.b64decode(first["content"])}).filename == "report.txt"
+
+
+# ---- untrusted ticket text on a terminal -------------------------------------------------------------
+
+
+@pytest.fixture
+def hostile_text(emulator: Emulator) -> int:
+    """A ticket whose e-mail subject and body carry rich markup and terminal escape sequences."""
+    spec = ArticleSpec(
+        "Fix [/b] and [red]this[/red] \x1b[31mRED",
+        "line one\r\nset title \x1b]0;pwned\x07, clear \x1b[2J, csi \x9b done",
+        sender_type="customer",
+    )
+    ticket = create_ticket(
+        emulator.helpdesk,
+        title="Disk [/var] full [link=https://evil.example]x[/link] \x1b[5m",
+        queue="Support",
+        customer_user="carla",
+        articles=[spec],
+    )
+    return ticket.id
+
+
+@pytest.mark.parametrize("command", [("ticket", "get"), ("ticket", "history")])
+def test_ticket_text_is_shown_as_text_never_as_markup_or_escape_sequences(
+    cli: Cli, hostile_text: int, command: tuple[str, ...]
+) -> None:
+    result = cli(*command, str(hostile_text), "-o", "table")
+    assert result.exit_code == 0, result.stderr  # '[/var]' or '[/b]' used to crash rich (exit 70)
+    for raw in ("\x1b", "\x07", "\x9b", "\r"):
+        assert raw not in result.stdout
+    if command[1] == "get":
+        assert "Disk [/var] full [link=https://evil.example]x[/link] \\x1b[5m" in result.stdout
+        assert "Subject: Fix [/b] and [red]this[/red] \\x1b[31mRED" in result.stdout
+        assert "set title \\x1b]0;pwned\\x07, clear \\x1b[2J, csi \\x9b done" in result.stdout
+        assert "line one\nset title" in result.stdout

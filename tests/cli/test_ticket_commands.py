@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from pydantic import BaseModel
 
@@ -259,6 +260,19 @@ def test_update_with_nothing_to_change_or_two_pending_times_is_refused(cli: Cli,
     bad_duration = cli("ticket", "update", "3", "--state", "pending reminder", "--pending-in", "soon")
     assert bad_duration.exit_code == ExitCode.INVALID_INPUT
     assert "--pending-in" in bad_duration.stderr
+    assert emulator.counters.total == 0
+
+
+@pytest.mark.parametrize(("flag", "value"), [("--pending-in", "5h"), ("--pending-until", "2025-04-01T10:00")])
+def test_a_pending_time_without_a_state_is_refused_as_the_server_would_ignore_it(
+    cli: Cli, emulator: Emulator, flag: str, value: str
+) -> None:
+    result = cli("ticket", "update", "3", flag, value)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stderr == (
+        f"error: {flag}: the server sets a pending time only with a state change and ignores it alone: give the "
+        "pending --state too (e.g. --state 'pending reminder')\n"
+    )
     assert emulator.counters.total == 0
 
 

@@ -17,6 +17,7 @@ import pytest
 from cli.conftest import Cli
 from otobo_znuny import OTOBOZnunySyncClient, TicketUpdate
 from otobo_znuny.cli import settings as cli_settings
+from otobo_znuny.cli.exit_codes import ExitCode
 from otobo_znuny.emulator import Emulator
 
 
@@ -182,3 +183,16 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_position(tmp_path: Path) -> None:
     assert rest == ""
     assert "stopped (Ctrl-C); the position is kept in" in errors
     assert json.loads(state.read_text()) == {"cursor": printed[-1]["cursor"]}
+
+
+def test_an_unknown_dynamic_field_column_is_refused_not_printed_as_null(cli: Cli, tmp_path: Path) -> None:
+    state = tmp_path / "sales.state"
+    args = ("ticket", "watch", "--queue", "Sales", "--once", "--state-file", str(state))
+    result = cli(*args, "--fields", "id,dynamic_fields.Nope")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stdout == ""
+    assert "--fields: dynamic_fields.Nope: no dynamic field 'Nope' on this server" in result.stderr
+    assert not state.exists()  # nothing printed, so no position stored
+    known = cli(*args, "--fields", "id,dynamic_fields.OrderID")
+    assert known.exit_code == 0, known.stderr
+    assert all("dynamic_fields.OrderID" in json.loads(line)["ticket"] for line in known.stdout.splitlines())

@@ -11,6 +11,7 @@ import os
 import ssl
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError, model_validator
@@ -124,6 +125,12 @@ class OTOBOAdapterConfig(BaseModel):
     def _resolve(self) -> OTOBOAdapterConfig:
         if isinstance(self.verify, str) and not Path(self.verify).exists():
             raise _config_error("verify", f"the CA bundle {self.verify!r} does not exist")
+        if "@" in urlsplit(self.server_address).netloc:  # params are never secrets, and the address is shown
+            raise _config_error(
+                "server_address",
+                "no user or password in the address (params are shown in reprs and errors); the login is "
+                "username with password_env_var or password_file",
+            )
         if "/Webservice/" in self.server_address:
             raise _config_error(
                 "server_address", "ends before '/Webservice/'; give the web service's name in webservice_name"

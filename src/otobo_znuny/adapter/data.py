@@ -107,6 +107,21 @@ _REFUSED = {
     "SessionID": "credentials come from the adapter configuration",
     "Ticket": "give the ticket's fields at the top level ({'State': 'open'}), not nested under 'Ticket'",
 }
+_DATA_KEY_OF_FIELD: dict[str, str] = {
+    **{field: key for key, (field, kind) in _REFS.items() if kind == "name"},
+    **{field: key for key, field in _TEXTS.items()},
+    "pending_time": keys.PENDING_TIME_KEY,
+    "dynamic_fields": "DynamicField",
+    "attachments": "Attachment",
+}
+_SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # a model field named in a library message
+
+
+def _in_data_words(problem: str) -> str:
+    """``problem`` with the model's field names (``pending_time``) replaced by data keys (``PendingTime``)."""
+    return _SNAKE_CASE.sub(lambda found: _DATA_KEY_OF_FIELD.get(found.group(0), found.group(0)), problem)
+
+
 _Model = TypeVar("_Model", TicketUpdate, TicketCreate)
 _PENDING_PARTS = ("Year", "Month", "Day", "Hour", "Minute")
 _MIME = re.compile(r"^[\w.+-]+/[\w.+-]+$")
@@ -131,6 +146,12 @@ def data_to_update(
     values = reader.read(data)
     if not values:
         _check.fail("data", "changes nothing: give at least one field to update")
+    if "pending_time" in values and "state" not in values:  # CONTRACT.md TicketUpdate "Pending"
+        _check.fail(
+            keys.PENDING_TIME_KEY,
+            "the server sets a pending time only with a state change and ignores it alone: give the pending "
+            "State (or StateID) too",
+        )
     return reader.build(TicketUpdate, {"id": ticket_id, **values})
 
 
@@ -252,11 +273,13 @@ class _DataReader:
             location, problem = first_problem(error)
             if not location:  # a model-level check: its message starts with the field it is about
                 location = (problem.split(" ", 1)[0],)
-            raise InvalidTicketDataError(self._key_of(location), problem) from None
+            raise InvalidTicketDataError(self._key_of(location), _in_data_words(problem)) from None
         try:
             built.check_sendable()  # what the server would refuse, checked before anything is sent
         except RequestValidationError as error:
-            raise InvalidTicketDataError(self._key_of(tuple(error.field.split("."))), error.problem) from None
+            raise InvalidTicketDataError(
+                self._key_of(tuple(error.field.split("."))), _in_data_words(error.problem)
+            ) from None
         return built
 
     def _key_of(self, location: tuple[Any, ...]) -> str:

@@ -140,6 +140,18 @@ class OTOBOAdapter(TicketSystemAdapter):
             yield
         except UnknownDynamicFieldError as error:
             raise InvalidQueryError(dynamic_field_key(query, error.name), error.problem) from None
+        except InvalidQueryError:
+            raise
+        except RequestValidationError as error:
+            if not error.field.startswith("DynamicField_"):
+                raise
+            # the client's words are ClientConfig's; the adapter is configured with a layout
+            raise InvalidQueryError(
+                dynamic_field_key(query, error.field.removeprefix("DynamicField_")),
+                "TicketSearch is routed as a GET (the rest_connector layout, or a GET search_operation_url), and a "
+                "query string cannot carry dynamic-field conditions; search by POST: the generic_ticket or "
+                "ready2adopt layout",
+            ) from None
         except IncompleteSearchError as error:
             key = "SortBy" if error.argument == "sort_by" else "TicketCreateTime...Minutes"
             raise InvalidQueryError(

@@ -84,6 +84,13 @@ def serve_command(
         if problem is not None:
             raise typer.BadParameter(problem, param_hint="--port")
         chosen = get_flavor(flavor.value)
+        if db is not None and db.exists():  # refused before the banner that promises a server
+            from otobo_znuny.emulator.persistence import SQLiteStore
+
+            try:
+                SQLiteStore(db).close()
+            except StateFileError as exc:
+                raise ConfigurationError(f"--db {exc}") from None
         served = None
         loaded = []
         if webservice_yaml:

@@ -218,6 +218,22 @@ class SearchOptions:
     limit: int | None = None
 
 
+def _check_created_range(
+    after: datetime | timedelta | None, before: datetime | timedelta | None, options: SearchOptions
+) -> None:
+    """Refuse --created-after later than --created-before: the server would match nothing."""
+    if isinstance(after, datetime) and isinstance(before, datetime):
+        empty = (after.tzinfo is None) == (before.tzinfo is None) and after > before
+    else:  # two ages: after 1d (the last day) and before 7d (more than a week ago)
+        empty = isinstance(after, timedelta) and isinstance(before, timedelta) and after < before
+    if empty:
+        raise RequestValidationError(
+            "--created-after",
+            f"{options.created_after!r} is later than --created-before {options.created_before!r}, so no ticket "
+            "can match; swap the two",
+        )
+
+
 def build_search(options: SearchOptions) -> TicketSearch:
     """A ``TicketSearch`` from the command-line filters.
 
@@ -227,12 +243,10 @@ def build_search(options: SearchOptions) -> TicketSearch:
     """
     created = None
     if options.created_after or options.created_before:
-        created = TimeFilter(
-            newer_than=parse_time_or_age(options.created_after, "--created-after") if options.created_after else None,
-            older_than=parse_time_or_age(options.created_before, "--created-before")
-            if options.created_before
-            else None,
-        )
+        after = parse_time_or_age(options.created_after, "--created-after") if options.created_after else None
+        before = parse_time_or_age(options.created_before, "--created-before") if options.created_before else None
+        _check_created_range(after, before, options)
+        created = TimeFilter(newer_than=after, older_than=before)
     criteria: dict[str, Any] = {
         "queues": [id_or_name(queue) for queue in options.queues],
         "use_sub_queues": options.sub_queues,

@@ -58,6 +58,7 @@ FIELD_FLAGS: dict[str, str] = {
 _PHRASES: tuple[tuple[str, str], ...] = (
     ("call login(BasicAuth(...)) first", "give --user and a password (not only --session-id)"),
     ("call login(BasicAuth(...)) before", "give --user and a password before"),
+    ("IdName needs an id or a non-empty name", "give a name or an ID, not an empty value"),
     ("verify=False", "--insecure"),
     ("Use verify='/path/to/ca.pem' for a private CA instead", "Use --ca-bundle FILE for a private CA instead"),
     ("configure a POST route for it (e.g. ClientConfig.generic_ticket or ready2adopt)", "use --layout post"),
@@ -79,6 +80,8 @@ def flag_for(location: Any) -> str:
     )
     if parts and parts[0].startswith("-"):
         return ".".join(parts)
+    if parts and parts[0].startswith("DynamicField_"):  # a wire key of a --df condition
+        return f"--df {parts[0].removeprefix('DynamicField_')}"
     for part in reversed(parts):
         if part in FIELD_FLAGS:
             return FIELD_FLAGS[part]
@@ -125,9 +128,12 @@ def describe(error: BaseException) -> str:
     import pydantic
 
     from otobo_znuny import errors
+    from otobo_znuny.cli.settings import ProfileFileError
 
     if isinstance(error, pydantic.ValidationError):
         return _validation(error)
+    if isinstance(error, ProfileFileError):  # names the file's keys as they are written there
+        return f"ConfigurationError: {error}"
     if isinstance(error, errors.UnknownDynamicFieldError):
         known = ", ".join(error.known) or "none"
         hint = f"; did you mean {error.suggestion}?" if error.suggestion else ""
@@ -142,12 +148,24 @@ def describe(error: BaseException) -> str:
         if error.field.startswith("-"):  # raised by the command line itself: already in its words
             return f"{error.field}: {error.problem}"
         return f"{flag_for(error.field)}: {in_cli_words(error.problem)}"
+    if isinstance(error, errors.RouteMismatchError):  # the routes come from --layout, not operation_url_map
+        head = str(error).split(" Fix TicketOperation.", 1)[0]
+        return (
+            f"{type(error).__name__}: {head} Check --layout: post for a web service that takes every operation "
+            "as POST /<Operation> (GenericTicket), rest for REST routes (GenericTicketConnectorREST); and "
+            "--webservice and --base-url (everything before /Webservice/)"
+        )
     if isinstance(error, errors.WebServiceNotFoundError):
         return in_cli_words(str(error)).replace(
             "Check --webservice (and --base-url)",
             "Check --webservice (or OTOBO_ZNUNY_WEBSERVICE, or the profile's webservice key) and --base-url",
         )
     text = in_cli_words(str(error))
+    if isinstance(error, errors.ResponseError) and error.status_code == 404:  # no GenericInterface at that path
+        text += (
+            "; check --base-url: everything before /Webservice/, usually ending in nph-genericinterface.pl "
+            "(e.g. https://helpdesk.example/otrs/nph-genericinterface.pl)"
+        )
     if isinstance(error, errors.ConnectError) and "CERTIFICATE_VERIFY_FAILED" in text:
         text += (
             "; the server's certificate is not trusted: give --ca-bundle FILE with the CA that signed it "

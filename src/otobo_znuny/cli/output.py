@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 import types
 import typing
@@ -35,6 +36,7 @@ __all__ = [
     "JsonLinesWriter",
     "OutputFormat",
     "cell_text",
+    "check_article_columns",
     "check_dynamic_field_columns",
     "choose_format",
     "lookup",
@@ -184,6 +186,21 @@ def check_dynamic_field_columns(fields: Sequence[str] | None, listed: Sequence[s
                 )
 
 
+def check_article_columns(fields: Sequence[str] | None, articles: bool, flag: str) -> None:
+    """Refuse an ``articles`` column when the articles are not fetched: it would print ``[]`` for
+    tickets that have articles.
+
+    Raises:
+        RequestValidationError: ``articles`` (or ``articles.*``) in ``fields`` without ``flag``.
+    """
+    from otobo_znuny.errors import RequestValidationError
+
+    if not articles and any(name.partition(".")[0] == "articles" for name in fields or ()):
+        raise RequestValidationError(
+            "--fields", f"articles are fetched only with {flag}; without it the column would be empty"
+        )
+
+
 def lookup(record: Any, path: str) -> Any:
     """The value at a dotted ``path`` in nested dicts (``None`` where a part is missing)."""
     value = record
@@ -216,6 +233,22 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: str) -> str:
+    """``text`` safe to show on a terminal: control characters other than line break and tab (an
+    escape sequence in an e-mail subject or body, a carriage return) are shown as ``\\x1b``."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group(0)):02x}", text.replace("\r\n", "\n"))
+
+
+def _cell(value: Any) -> Any:
+    """A table cell as plain text: never read as rich markup (``[/b]`` in a title), controls shown."""
+    from rich.text import Text
+
+    return Text(terminal_text(cell_text(value)))
+
+
 def _dump_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)
 
@@ -232,13 +265,13 @@ def _print_table(data: Any, columns: Sequence[str], stream: IO[str]) -> None:
             table.add_column(name, no_wrap=name in _NO_WRAP)
         for record in data:
             row = record if isinstance(record, dict) else {columns[0]: record}
-            table.add_row(*(cell_text(lookup(row, name)) for name in columns))
+            table.add_row(*(_cell(lookup(row, name)) for name in columns))
     else:
         table = Table(show_header=False)
         table.add_column("field", style="bold")
         table.add_column("value")
         for name in columns:
-            table.add_row(name, cell_text(lookup(data, name)))
+            table.add_row(name, _cell(lookup(data, name)))
     console.print(table)
 
 
@@ -317,7 +350,11 @@ def print_articles(tickets: Sequence[Any], stream: IO[str] | None = None) -> Non
         if not articles:
             continue
         console.print(
-            Rule(escape(f"Ticket {ticket.get('number')} (ID {ticket.get('id')}): {ticket.get('title') or ''}"))
+            Rule(
+                escape(
+                    terminal_text(f"Ticket {ticket.get('number')} (ID {ticket.get('id')}): {ticket.get('title') or ''}")
+                )
+            )
         )
         for index, article in enumerate(articles, start=1):
             visibility = "visible to the customer" if article.get("is_visible_for_customer") else "internal"
@@ -329,16 +366,16 @@ def print_articles(tickets: Sequence[Any], stream: IO[str] | None = None) -> Non
                 article.get("communication_channel") or "",
                 visibility,
             ]
-            console.print(escape(" · ".join(part for part in parts if part)), style="bold")
+            console.print(escape(terminal_text(" · ".join(part for part in parts if part))), style="bold")
             for label, key in (("From", "from_addr"), ("To", "to"), ("Cc", "cc"), ("Subject", "subject")):
                 if article.get(key):
-                    console.print(f"{label}: {escape(str(article[key]))}")
+                    console.print(f"{label}: {escape(terminal_text(str(article[key])))}")
             console.print()
-            console.print(escape((article.get("body") or "").rstrip()) or "(no text)")
+            console.print(escape(terminal_text((article.get("body") or "").rstrip())) or "(no text)")
             for attachment in article.get("attachments") or []:
                 console.print(
                     escape(
-                        f"[attachment] {attachment.get('filename')} "
+                        f"[attachment] {terminal_text(str(attachment.get('filename')))} "
                         f"({_size(attachment.get('size'))}, {attachment.get('content_type')})"
                     )
                 )

@@ -49,6 +49,7 @@ __all__ = [
     "ConnectionOptions",
     "ConnectionSettings",
     "LayoutName",
+    "ProfileFileError",
     "config_path",
     "emulator_http_client",
     "load_emulator",
@@ -76,10 +77,20 @@ class ConnectionSettings:
 
     @property
     def secrets(self) -> list[str]:
-        """The password or SessionID in use (never to be printed)."""
+        """The password or SessionID in use, and a password in the base URL (never to be printed)."""
+        from urllib.parse import unquote, urlsplit
+
         if isinstance(self.auth, BasicAuth):
-            return [self.auth.password.get_secret_value()]
-        return [self.auth.session_id.get_secret_value()]
+            found = [self.auth.password.get_secret_value()]
+        else:
+            found = [self.auth.session_id.get_secret_value()]
+        try:
+            in_url = urlsplit(self.config.base_url).password
+        except ValueError:
+            in_url = None
+        if in_url:  # https://user:secret@proxy/...: the URL is shown in logs and messages
+            found += [in_url, unquote(in_url)]
+        return found
 
 
 @dataclass(frozen=True)
@@ -147,6 +158,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return document
 
 
+class ProfileFileError(ConfigurationError):
+    """A problem of the profile file, worded in its keys (``base_url``), which are not to become flags."""
+
+
 def load_profile(name: str | None, path: Path) -> tuple[str | None, dict[str, Any]]:
     """The profile ``name`` (or the file's ``default_profile``) from ``path``: ``(name, values)``.
 
@@ -158,7 +173,7 @@ def load_profile(name: str | None, path: Path) -> tuple[str | None, dict[str, An
     """
     if not path.exists():
         if name:
-            raise ConfigurationError(f"profile {name!r} asked for, but the profile file {path} does not exist")
+            raise ProfileFileError(f"profile {name!r} asked for, but the profile file {path} does not exist")
         return None, {}
     document = _read_toml(path)
     profiles = document.get("profiles") or {}
@@ -167,15 +182,15 @@ def load_profile(name: str | None, path: Path) -> tuple[str | None, dict[str, An
         return None, {}
     if not isinstance(profiles, dict) or chosen not in profiles or not isinstance(profiles[chosen], dict):
         known = ", ".join(sorted(profiles)) if isinstance(profiles, dict) and profiles else "none"
-        raise ConfigurationError(f"profile {chosen!r} not found in {path} (profiles: {known})")
+        raise ProfileFileError(f"profile {chosen!r} not found in {path} (profiles: {known})")
     values: dict[str, Any] = dict(profiles[chosen])
     for key, value in values.items():
         where = f"{path} [profiles.{chosen}] {key}"
         if key not in PROFILE_KEYS:
-            raise ConfigurationError(f"{where}: unknown key (known keys: {', '.join(sorted(PROFILE_KEYS))})")
+            raise ProfileFileError(f"{where}: unknown key (known keys: {', '.join(sorted(PROFILE_KEYS))})")
         expected = bool if key in BOOLEAN_KEYS else str
         if not isinstance(value, expected):
-            raise ConfigurationError(f"{where}: must be a {expected.__name__}")
+            raise ProfileFileError(f"{where}: must be a {expected.__name__}")
     return str(chosen), values
 
 
@@ -183,8 +198,15 @@ def _env_values(environ: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {key: environ.get(name) for key, name in ENV_NAMES.items()}
     for key in BOOLEAN_KEYS:
         raw = environ.get(ENV_NAMES[key])
-        values[key] = None if not raw else raw.strip().lower() in ("1", "true", "yes", "on")
+        word = (raw or "").strip().lower()
+        if word and word not in _TRUE + _FALSE:  # a typo must not quietly mean "no"
+            raise ConfigurationError(f"{ENV_NAMES[key]}: expected {'/'.join(_TRUE)} or {'/'.join(_FALSE)}, got {raw!r}")
+        values[key] = None if not word else word in _TRUE
     return values
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
 def _emulator_defaults(seed: str, flavor: _Value | None) -> dict[str, Any]:
@@ -205,6 +227,11 @@ def _build_config(levels: _Levels) -> ClientConfig:
         raise ConfigurationError(
             f"no server: give --base-url, set {ENV_NAMES['base_url']}, or choose a profile (--profile) "
             "(the base URL ends in nph-genericinterface.pl)"
+        )
+    if "/Webservice/" in f"{str(base_url.value).rstrip('/')}/":  # the whole URL of a web service or operation
+        raise ConfigurationError(
+            f"{base_url.source}: give the URL only up to nph-genericinterface.pl (everything before "
+            "/Webservice/); the web service's name goes into --webservice"
         )
     layout = levels.pick("layout") or _Value("post", "default")
     if layout.value not in LAYOUTS:

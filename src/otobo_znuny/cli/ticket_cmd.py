@@ -221,12 +221,13 @@ def get_command(
 ) -> None:
     """Fetch tickets by ID or --number (always printed as a list). Unreadable IDs are reported; the rest
     is printed. The table view shows the articles below the tickets."""
-    from otobo_znuny.cli.output import parse_fields
+    from otobo_znuny.cli.output import check_article_columns, parse_fields
     from otobo_znuny.errors import AccessDeniedError, BatchFetchError, RequestValidationError
     from otobo_znuny.models import Ticket
 
     with client_command(ctx) as command:
         columns = parse_fields(fields, Ticket)
+        check_article_columns(columns, articles, "--articles (not --no-articles)")
         if not ticket_ids and not numbers:
             raise RequestValidationError("ticket get", "give ticket IDs, or ticket numbers with --number")
         ids = list(ticket_ids or [])
@@ -285,7 +286,7 @@ def search_command(
     Without --limit every match is returned, past the server's limit of 500 per search (walked in
     windows on the creation time, newest first unless --sort says otherwise).
     """
-    from otobo_znuny.cli.output import parse_fields, print_result
+    from otobo_znuny.cli.output import check_article_columns, parse_fields, print_result
     from otobo_znuny.errors import RequestValidationError
     from otobo_znuny.models import Ticket
 
@@ -294,6 +295,7 @@ def search_command(
         if fields is not None and not fetch:
             raise RequestValidationError("--fields", "only with --fetch (without it the result is a list of IDs)")
         columns = parse_fields(fields, Ticket)
+        check_article_columns(columns, articles, "--articles")
         search = _search_from_options(**locals())
 
         if not fetch:
@@ -434,6 +436,13 @@ def update_command(
             changes["dynamic_fields"] = dynamic_field_values(df)
         if pending_in is not None and pending_until is not None:
             raise RequestValidationError("--pending-in", "give --pending-in or --pending-until, not both")
+        if (pending_in is not None or pending_until is not None) and state is None:
+            flag = "--pending-in" if pending_in is not None else "--pending-until"
+            raise RequestValidationError(
+                flag,
+                "the server sets a pending time only with a state change and ignores it alone: give the pending "
+                "--state too (e.g. --state 'pending reminder')",
+            )
         if pending_in is not None:
             changes["pending_time"] = parse_duration(pending_in, "--pending-in")
         if pending_until is not None:
@@ -575,8 +584,9 @@ class ExportFormat(str, Enum):
 
 
 def _writable_file(value: Optional[Path]) -> Optional[Path]:
-    """``--out FILE``: its directory must exist and be writable (checked before anything is sent)."""
-    if value is None:
+    """``--out FILE``: its directory must exist and be writable (checked before anything is sent);
+    ``-`` is standard output, as without ``--out``."""
+    if value is None or str(value) == "-":
         return None
     if value.is_dir():
         raise typer.BadParameter(f"{value} is a directory; give a file name")
@@ -657,7 +667,7 @@ def export_command(
             "--out",
             metavar="FILE",
             callback=_writable_file,
-            help="Write to FILE, replaced only when the export succeeded and matched tickets.",
+            help="Write to FILE, replaced only when the export succeeded and matched tickets ('-': stdout).",
         ),
     ] = None,
     force: Annotated[bool, _flag("--force", help="Replace --out FILE even when nothing matched.")] = False,
@@ -670,12 +680,19 @@ def export_command(
     Nothing matched (a typo in --queue looks the same): "0 tickets matched" on stderr, and an existing
     --out FILE is kept (exit 1) unless --force.
     """
-    from otobo_znuny.cli.output import CsvRowWriter, JsonLinesWriter, check_dynamic_field_columns, parse_fields
+    from otobo_znuny.cli.output import (
+        CsvRowWriter,
+        JsonLinesWriter,
+        check_article_columns,
+        check_dynamic_field_columns,
+        parse_fields,
+    )
     from otobo_znuny.models import Ticket
 
     with client_command(ctx) as command:
         command.check_dynamic_fields = not no_df_check
         columns = parse_fields(fields, Ticket)
+        check_article_columns(columns, articles, "--articles")
         search = _search_from_options(**locals())
         target = ExportTarget(out, force=force)
 
@@ -769,7 +786,7 @@ def watch_command(
     is over on the server's clock. See docs/changes.md for what counts as a change.
     """
     from otobo_znuny.cli.inputs import parse_moment
-    from otobo_znuny.cli.output import JsonLinesWriter, parse_fields
+    from otobo_znuny.cli.output import JsonLinesWriter, check_article_columns, check_dynamic_field_columns, parse_fields
     from otobo_znuny.cli.state_file import StateFile
     from otobo_znuny.errors import RequestValidationError
     from otobo_znuny.models import Ticket
@@ -777,6 +794,7 @@ def watch_command(
     with client_command(ctx) as command:
         command.check_dynamic_fields = not no_df_check
         columns = parse_fields(fields, Ticket)
+        check_article_columns(columns, articles, "--articles")
         search = _search_from_options(**{**locals(), "sort": None, "order": None, "limit": None})
         store = StateFile(state_file) if state_file is not None else None
         if store is not None:
@@ -806,6 +824,8 @@ def watch_command(
                     batch_size=batch_size,
                     articles=articles,
                 ):
+                    if printed == 0:  # an unknown dynamic_fields.<Name> is refused, never printed as null
+                        check_dynamic_field_columns(columns, list(change.ticket.dynamic_fields))
                     # no await between printing and storing: Ctrl-C (a task cancel) cannot fall in between
                     ticket = to_ticket_record(change.ticket, columns)
                     writer.write({"cursor": change.cursor, "ticket": ticket})

@@ -225,6 +225,17 @@ _LIST_FIELDS = (
 """List criteria: ``None`` means "no criterion" (the original library's default), like an empty list."""
 
 
+_ARTICLE_TEXT_FIELDS = (
+    "article_from",
+    "article_to",
+    "article_cc",
+    "article_bcc",
+    "article_subject",
+    "article_body",
+    "attachment_name",
+)
+
+
 class TicketSearch(DomainModel):
     """TicketSearch criteria. Different criteria are ANDed; the items of one list are ORed.
 
@@ -408,6 +419,10 @@ class TicketSearch(DomainModel):
                     raise RequestValidationError(
                         name, f"{item!r} matches everything and the server ignores it; leave the field empty"
                     )
+        for name in (*_ARTICLE_TEXT_FIELDS, "fulltext"):  # the server wraps them in * (substring match)
+            text = getattr(self, name)
+            if text is not None and not text.strip("*% "):
+                raise RequestValidationError(name, f"{text!r} would match every ticket; leave it out")
         if self.use_sub_queues and not self.queues:
             raise RequestValidationError("use_sub_queues", "needs queues (the server ignores it without them)")
         seen: set[str] = set()
