@@ -225,17 +225,6 @@ _LIST_FIELDS = (
 """List criteria: ``None`` means "no criterion" (the original library's default), like an empty list."""
 
 
-_ARTICLE_TEXT_FIELDS = (
-    "article_from",
-    "article_to",
-    "article_cc",
-    "article_bcc",
-    "article_subject",
-    "article_body",
-    "attachment_name",
-)
-
-
 class TicketSearch(DomainModel):
     """TicketSearch criteria. Different criteria are ANDed; the items of one list are ORed.
 
@@ -407,12 +396,6 @@ class TicketSearch(DomainModel):
             raise RequestValidationError(
                 "limit", f"must be at least 1, got {self.limit} (None asks for the server's default)"
             )
-        for name in (*_ARTICLE_TEXT_FIELDS, "fulltext"):
-            value = getattr(self, name)
-            if value is not None and not value.strip():
-                raise RequestValidationError(
-                    name, f"{value!r} matches everything: the server ignores an empty value; leave it None"
-                )
         for name in ("ticket_numbers", "titles", "customer_ids", "customer_users", "customer_id_raw"):
             for item in getattr(self, name):
                 if not item.strip("*% "):
