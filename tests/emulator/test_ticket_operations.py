@@ -117,6 +117,20 @@ def test_search_article_content(gt: httpx.Client) -> None:
     assert search(gt, Fulltext="invoice") == ["2"]
 
 
+def test_search_attachment_names(gt: httpx.Client) -> None:
+    """MIMEBase_AttachmentName searches the names of the non-inline attachments (the index string of
+    ``ArticleSearchableContentGet``, with IndexAttachmentNames on, OTOBO 11's default)."""
+    content = base64.b64encode(b"data").decode()
+    attached = {"Content": content, "ContentType": "application/pdf", "Filename": "invoice-2026.pdf"}
+    inline = {**attached, "Filename": "logo.png", "ContentType": "image/png", "Disposition": "inline"}
+    new_ticket(gt, Attachment=[attached])
+    new_ticket(gt, Attachment=[inline])
+    assert search(gt, MIMEBase_AttachmentName="invoice") == ["2"]
+    assert search(gt, MIMEBase_AttachmentName="*.pdf") == ["2"]
+    assert search(gt, MIMEBase_AttachmentName="logo") == []  # inline attachments are not indexed
+    assert search(gt, MIMEBase_AttachmentName="zz-no-such") == []
+
+
 def test_search_dynamic_fields(gt: httpx.Client) -> None:
     new_ticket(gt, DynamicField=[{"Name": "OrderID", "Value": "ORD-1"}, {"Name": "Tags", "Value": ["vip", "bug"]}])
     new_ticket(gt, DynamicField={"Name": "OrderID", "Value": "ORD-2"})

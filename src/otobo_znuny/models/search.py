@@ -275,7 +275,10 @@ class TicketSearch(DomainModel):
     article_subject: str | None = None
     article_body: str | None = None
     attachment_name: str | None = None
-    """Needs ``Ticket::Article::Backend::MIMEBase::IndexAttachmentNames`` on the server."""
+    """Searched while ``Ticket::Article::Backend::MIMEBase::IndexAttachmentNames`` is on (OTOBO 11's
+    default, ``Kernel/Config/Files/XML/Ticket.xml``) for articles indexed meanwhile, with the article
+    storage in the database; inline attachments are not indexed (``MIMEBase.pm``
+    ``ArticleSearchableContentGet``)."""
     content_search: Literal["AND", "OR"] | None = None
     fulltext: str | None = None
     dynamic_fields: list[DynamicFieldFilter] = Field(default_factory=list)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from otobo_znuny.emulator.operations.common import Caller, authenticate, ticket_permission
-from otobo_znuny.emulator.state import LOCKS, STATE_TYPES, DynamicFieldDef, Helpdesk, Ticket, parse_time
+from otobo_znuny.emulator.state import LOCKS, STATE_TYPES, Article, DynamicFieldDef, Helpdesk, Ticket, parse_time
 from otobo_znuny.emulator.wire import OperationError, as_list, as_str, is_string_with_data, is_true
 
 P = "TicketSearch"
@@ -62,7 +62,11 @@ MIME_FIELDS = {
     "MIMEBase_Bcc": "bcc",
     "MIMEBase_Subject": "subject",
     "MIMEBase_Body": "body",
+    "MIMEBase_AttachmentName": "attachment_names",
 }
+"""Article-content keys and what they search. ``MIMEBase_AttachmentName`` is searchable while
+``Ticket::Article::Backend::MIMEBase::IndexAttachmentNames`` is on, its default (OTOBO 11
+``Kernel/Config/Files/XML/Ticket.xml``; ``ArticleSearchableFieldsList`` in ``MIMEBase.pm``)."""
 DF_OPERATORS = (
     "Equals",
     "Like",
@@ -84,6 +88,15 @@ def wildcard_regex(value: str) -> re.Pattern[str]:
     """``*``/``%`` wildcards, case-insensitive, whole-value match."""
     parts = [re.escape(p) for p in re.split(r"[*%]", value)]
     return re.compile(".*".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def _searchable(article: Article, attr: str) -> str:
+    """What an article-content key searches: an article attribute, or the names of its attachments
+    (inline ones left out, as ``ArticleSearchableContentGet`` leaves them out of the index)."""
+    if attr == "attachment_names":
+        return " ".join(a.filename for a in article.attachments if a.disposition != "inline")
+    value: str = getattr(article, attr)
+    return value
 
 
 def _int_list(value: Any) -> list[int]:
@@ -300,7 +313,7 @@ class _Search:
                     article = data.articles[article_id]
                     if customer and not article.is_visible_for_customer:
                         continue
-                    hits = [bool(rx.fullmatch(getattr(article, attr))) for attr, rx in terms.items()]
+                    hits = [bool(rx.fullmatch(_searchable(article, attr))) for attr, rx in terms.items()]
                     if any(hits) if use_or else all(hits):
                         return True
                 return False
