@@ -12,7 +12,7 @@ from typing import Any
 
 from otobo_znuny.emulator.operations.common import Caller, authenticate, ticket_permission
 from otobo_znuny.emulator.state import LOCKS, STATE_TYPES, DynamicFieldDef, Helpdesk, Ticket, parse_time
-from otobo_znuny.emulator.wire import OperationError, as_list, as_str, is_string_with_data, is_true
+from otobo_znuny.emulator.wire import OperationError, as_list, as_str, is_digits, is_string_with_data, is_true
 
 P = "TicketSearch"
 DEFAULT_LIMIT = 500
@@ -468,7 +468,7 @@ def run(helpdesk: Helpdesk, params: dict[str, Any]) -> dict[str, Any]:
     if caller is None:
         raise OperationError(f"{P}.AuthFail", f"{P}: Authorization failing!")
     limit_raw = as_str(params.get("Limit"))
-    limit = int(limit_raw) if limit_raw.isdigit() and int(limit_raw) > 0 else DEFAULT_LIMIT
+    limit = int(limit_raw) if is_digits(limit_raw) and int(limit_raw) > 0 else DEFAULT_LIMIT
     search = _Search(helpdesk, caller, params)
     try:
         search.build()
