@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import queue
 import random
 import re
@@ -163,9 +164,12 @@ def _number(value: Any, what: str, name: str, *, allow_empty: bool = True) -> fl
     if text == "" and allow_empty:
         return None
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
-        raise ValueError(f"web service {name!r}: {what} must be a number, got {value!r}") from None
+        number = math.nan
+    if not math.isfinite(number):  # "inf", "nan", "1e400": int() of it would fail (OverflowError) later
+        raise ValueError(f"web service {name!r}: {what} must be a number, got {value!r}")
+    return number
 
 
 def _retry_rules(name: str, requester: Mapping[str, Any]) -> tuple[RetryRule, ...]:
