@@ -408,3 +408,51 @@ def test_digits_that_are_not_ascii_name_nothing(
     expected = call(gt, operation, **AGENT, **with_value("x"))
     assert call(gt, operation, **AGENT, **with_value(digits)) == expected
     assert lab.helpdesk.data.tickets[1].title == title
+
+
+_PAST_9999 = ("99999999999", "9999999999999999999999")  # minutes: past year 9999; the second past a C int
+
+
+_PENDING = "pending reminder"
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "huge"),
+    [
+        *[
+            ("TicketUpdate", {"TicketID": "1", "Ticket": {"State": _PENDING, "PendingTime": {"Diff": "{}"}}}, h)
+            for h in _PAST_9999
+        ],
+        *[
+            (
+                "TicketUpdate",
+                {
+                    "TicketID": "1",
+                    "Ticket": {
+                        "State": _PENDING,
+                        "PendingTime": {"Year": "{}", "Month": "1", "Day": "1", "Hour": "0", "Minute": "0"},
+                    },
+                },
+                h,
+            )
+            for h in ("99999", *_PAST_9999)
+        ],
+        *[("TicketSearch", {"TicketCreateTimeNewerMinutes": "{}"}, h) for h in _PAST_9999],
+        *[("TicketSearch", {"TicketLastChangeTimeOlderMinutes": "{}"}, h) for h in _PAST_9999],
+    ],
+)
+def test_numbers_past_any_date_are_invalid_input(
+    lab: Emulator, gt: httpx.Client, operation: str, params: dict[str, Any], huge: str
+) -> None:
+    """Minutes or a year beyond year 9999 raised OverflowError/ValueError out of the emulator; they
+    answer as a value that is not a number does (no ticket is changed)."""
+
+    def with_value(value: str, item: Any = params) -> Any:
+        if isinstance(item, dict):
+            return {key: with_value(value, inner) for key, inner in item.items()}
+        return value if item == "{}" else item
+
+    state = lab.helpdesk.data.tickets[1].state_id
+    expected = call(gt, operation, **AGENT, **with_value("x"))
+    assert call(gt, operation, **AGENT, **with_value(huge)) == expected
+    assert lab.helpdesk.data.tickets[1].state_id == state

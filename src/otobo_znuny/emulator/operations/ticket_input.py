@@ -59,12 +59,15 @@ def pending_time(prefix: str, value: Any, now: datetime) -> datetime:
     if "Diff" in parts:
         if len(parts) != 1 or not is_digits(parts["Diff"]):
             raise error
-        return now + timedelta(minutes=int(parts["Diff"]))
+        try:
+            return now + timedelta(minutes=int(parts["Diff"]))
+        except OverflowError:  # past year 9999: no time the server could store either
+            raise error from None
     keys = ("Year", "Month", "Day", "Hour", "Minute")
     if any(not is_digits(parts.get(k, "")) for k in keys):
         raise error
     year, month, day, hour, minute = (int(parts[k]) for k in keys)
-    if not (1 <= month <= 12 and hour < 24 and minute < 60 and year >= 1970):
+    if not (1 <= month <= 12 and hour < 24 and minute < 60 and 1970 <= year <= 9999):
         raise error
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise error

@@ -239,7 +239,10 @@ class _Search:
             if suffix.endswith("Minutes"):
                 if not re.fullmatch(r"-?\d+", text):
                     raise NoResult
-                point = self.now - timedelta(minutes=int(text))
+                try:
+                    point = self.now - timedelta(minutes=int(text))
+                except OverflowError:  # beyond the years 1-9999: invalid input, as for a non-number
+                    raise NoResult from None
             else:
                 parsed = parse_time(text)
                 if parsed is None:
