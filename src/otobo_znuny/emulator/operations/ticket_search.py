@@ -454,7 +454,9 @@ def _sort(helpdesk: Helpdesk, tickets: list[Ticket], params: dict[str, Any]) -> 
         if name not in SORT_KEYS:
             raise NoResult
         keys.append(key_funcs.get(name, lambda t: 0))
-    if any(o not in ("Up", "Down") for o in order_by):
+    if any(o not in ("Up", "Down") for o in order_by) or len(order_by) < len(sort_by):
+        # each SortBy needs its OrderBy: "Need valid OrderBy" returns nothing (Kernel/System/Ticket/TicketSearch.pm,
+        # Znuny 7 and OTOBO 11, `$OrderByArray[$Count] ne 'Down' && ... ne 'Up'`)
         raise NoResult
     # sort by the last key first (stable sorts compose); ties fall back to the ticket ID
     first_down = order_by[0] == "Down"
