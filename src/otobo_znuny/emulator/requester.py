@@ -223,8 +223,9 @@ def _check_transport(name: str, config: Mapping[str, Any]) -> None:
     if isinstance(x509, dict) and x509.get("UseX509") == "Yes":
         raise ValueError(f"web service {name!r}: X509 client certificates are not emulated")
     timeout = config.get("Timeout")
-    if is_string_with_data(timeout):
-        _number(timeout, "Timeout", name)
+    if is_string_with_data(timeout) and (_number(timeout, "Timeout", name) or 0) < 0:
+        # the socket layer refuses it: sending would raise out of the request that fired the event
+        raise ValueError(f"web service {name!r}: a negative Timeout ({timeout!r}) is not emulated")
 
 
 def requester_from_config(name: str, config: Mapping[str, Any]) -> RequesterConfig | None:
