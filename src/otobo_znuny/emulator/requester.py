@@ -558,13 +558,20 @@ class EventRequester:
             if str(name).lower() not in quirks.protected_headers | {"content-length", "host"}:
                 headers = {key: val for key, val in headers.items() if key.lower() != str(name).lower()}
                 headers[str(name)] = str(value)
-        request = httpx.Request(
-            command,
-            url,
-            content=encode_json(ordered, sort_keys=False),
-            headers=headers,
-            extensions={"timeout": httpx.Timeout(float(str(config["Timeout"]))).as_dict()},
-        )
+        try:
+            request = httpx.Request(
+                command,
+                url,
+                content=encode_json(ordered, sort_keys=False),
+                headers=headers,
+                extensions={"timeout": httpx.Timeout(float(str(config["Timeout"]))).as_dict()},
+            )
+        except httpx.InvalidURL as exc:  # a bad port or bracket in Host: LWP answers an internal 500 as well
+            raise _SendFailure(
+                f"Error while performing REST '{command}' request to Controller '{controller}' on Host "
+                f"'{config['Host']}'. Response code '500'. (InvalidURL: {exc})",
+                stage=stage,
+            ) from None
         return _Prepared(request, controller, str(config["Host"]))
 
     def _payload(self, job: _Job) -> dict[str, Any]:
