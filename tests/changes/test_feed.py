@@ -271,6 +271,8 @@ def test_arguments_are_checked_before_anything_is_sent(desk: Desk, client: OTOBO
         ({"search": TicketSearch(sort_by=[SortField.CREATED])}, "search.sort_by"),
         ({"search": TicketSearch(limit=5)}, "search.limit"),
         ({"search": TicketSearch(last_changed=TimeFilter(newer_than=timedelta(minutes=5)))}, "search.last_changed"),
+        ({"search": TicketSearch(created=TimeFilter(newer_than=timedelta(days=7)))}, "search.created"),
+        ({"search": TicketSearch(created=TimeFilter(older_than=timedelta(0)))}, "search.created"),
         ({"cursor": "nonsense"}, "cursor"),
         ({"cursor": first.cursor[:-3]}, "cursor"),
         ({"cursor": first.cursor, "search": TicketSearch(queues=["Raw"])}, "cursor"),
@@ -290,6 +292,28 @@ def test_arguments_are_checked_before_anything_is_sent(desk: Desk, client: OTOBO
     assert desk.transport.requests == []
     with pytest.raises(RequestValidationError, match="another search"):
         next(iter(client.iter_new_tickets(cursor=first.cursor)))
+
+
+def test_a_created_filter_works_through_a_second_over_a_page(desk: Desk) -> None:
+    """A ``created`` filter (points in time) narrows the feed also in a second with more changes than a
+    page, which is listed in creation-time windows; a relative one (a timedelta) failed only there,
+    mid-feed, with IncompleteSearchError, and is now refused before anything is sent."""
+    old = desk.new_ticket("created before the bound")
+    desk.clock.advance(1)
+    bound = desk.clock.now
+    made = [desk.new_ticket(f"bulk {n}") for n in range(12)]
+    for ticket_id in (old, 3):
+        desk.retitle(ticket_id, "changed in the busy second")  # changed then, created before the bound
+    desk.clock.advance(1)
+    with desk.sync_client(search_page_size=5) as client:
+        changes = list(client.iter_changes(TicketSearch(created=TimeFilter(newer_than=bound)), page_size=5))
+        assert ids_of(changes) == made
+        relative = TicketSearch(created=TimeFilter(newer_than=timedelta(days=400)))
+        desk.transport.requests.clear()
+        with pytest.raises(RequestValidationError) as caught:
+            next(iter(client.iter_changes(relative, page_size=5)))
+        assert caught.value.field == "search.created"
+        assert desk.transport.requests == []
 
 
 def test_an_unknown_dynamic_field_is_refused(client: OTOBOZnunySyncClient) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -65,5 +65,6 @@ def test_the_feed_owns_the_creation_time(client: OTOBOZnunySyncClient) -> None:
     with pytest.raises(RequestValidationError) as caught:
         next(iter(client.iter_new_tickets(TicketSearch(created=TimeFilter(newer_than=timedelta(days=1))))))
     assert caught.value.field == "search.created"
-    # the changes feed does take a creation filter
-    assert list(client.iter_changes(TicketSearch(created=TimeFilter(newer_than=timedelta(minutes=1))))) == []
+    # the changes feed does take a creation filter, given as a point in time (docs/changes.md)
+    future = datetime(2100, 1, 1, tzinfo=timezone.utc)
+    assert list(client.iter_changes(TicketSearch(created=TimeFilter(newer_than=future)))) == []

@@ -244,6 +244,20 @@ async def test_sorting_and_limit(otobo_client: OTOBOZnunyClient) -> None:
     assert len(by_field) == 5
 
 
+async def test_sorting_by_several_keys_with_fewer_orders(otobo_client: OTOBOZnunyClient) -> None:
+    """Both servers return nothing for a SortBy without its OrderBy; the client gives every sort key
+    one (the last given, or Down), so a shorter order_by sorts instead of finding nothing."""
+    everything = await otobo_client.search_tickets(TicketSearch())
+    one_order = TicketSearch(sort_by=[SortField.PRIORITY, SortField.CREATED], order_by=["Up"])
+    full = TicketSearch(sort_by=[SortField.PRIORITY, SortField.CREATED], order_by=["Up", "Up"])
+    assert await otobo_client.search_tickets(one_order) == await otobo_client.search_tickets(full)
+    no_order = TicketSearch(sort_by=[SortField.PRIORITY, SortField.CREATED])
+    both_down = TicketSearch(sort_by=[SortField.PRIORITY, SortField.CREATED], order_by=["Down", "Down"])
+    assert await otobo_client.search_tickets(no_order) == await otobo_client.search_tickets(both_down)
+    assert sorted(await otobo_client.search_tickets(no_order)) == sorted(everything)
+    assert everything
+
+
 async def test_search_and_get_returns_tickets_in_search_order(otobo_client: OTOBOZnunyClient) -> None:
     search = TicketSearch(queues=["Support"], sort_by="Created", order_by="Down")
     ids = await otobo_client.search_tickets(search)

@@ -376,3 +376,83 @@ def test_time_accounting_and_out_of_office_errors() -> None:
         assert call(gt, "OutOfOffice", UserLogin="plain", Password="pw")["Error"]["ErrorMessage"] == (
             "OutOfOffice: User needs to be in group admin."
         )
+
+
+# ---------------------------------------------------------------- odd digits
+@pytest.mark.parametrize("digits", ["\u00b2", "\u0661", "\uff11"])  # superscript two, Arabic-Indic one, full-width one
+@pytest.mark.parametrize(
+    ("operation", "params"),
+    [
+        ("TicketUpdate", {"TicketID": "{}", "Ticket": {"Title": "renamed"}}),
+        ("TicketUpdate", {"TicketID": "1", "Ticket": {"OwnerID": "{}"}}),
+        ("TicketUpdate", {"TicketID": "1", "Ticket": {"ResponsibleID": "{}"}}),
+        ("TicketUpdate", {"TicketID": "1", "Ticket": {"PriorityID": "{}"}}),
+        ("TicketUpdate", {"TicketID": "1", "Ticket": {"PendingTime": {"Diff": "{}"}}}),
+        ("TicketSearch", {"Limit": "{}"}),
+        ("TicketGet", {"TicketID": "1", "Limit": "{}"}),
+    ],
+)
+def test_digits_that_are_not_ascii_name_nothing(
+    lab: Emulator, gt: httpx.Client, operation: str, params: dict[str, Any], digits: str
+) -> None:
+    """``str.isdigit`` takes "²" (which ``int()`` refuses: the emulator raised ValueError) and "١"
+    (which ``int()`` reads as 1: TicketID "١" updated ticket 1). Such a value names no object: the
+    reply is the one for a value that is not a number at all."""
+
+    def with_value(value: str, item: Any = params) -> Any:
+        if isinstance(item, dict):
+            return {key: with_value(value, inner) for key, inner in item.items()}
+        return value if item == "{}" else item
+
+    title = lab.helpdesk.data.tickets[1].title
+    expected = call(gt, operation, **AGENT, **with_value("x"))
+    assert call(gt, operation, **AGENT, **with_value(digits)) == expected
+    assert lab.helpdesk.data.tickets[1].title == title
+
+
+_PAST_9999 = ("99999999999", "9999999999999999999999")  # minutes: past year 9999; the second past a C int
+
+
+_PENDING = "pending reminder"
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "huge"),
+    [
+        *[
+            ("TicketUpdate", {"TicketID": "1", "Ticket": {"State": _PENDING, "PendingTime": {"Diff": "{}"}}}, h)
+            for h in _PAST_9999
+        ],
+        *[
+            (
+                "TicketUpdate",
+                {
+                    "TicketID": "1",
+                    "Ticket": {
+                        "State": _PENDING,
+                        "PendingTime": {"Year": "{}", "Month": "1", "Day": "1", "Hour": "0", "Minute": "0"},
+                    },
+                },
+                h,
+            )
+            for h in ("99999", *_PAST_9999)
+        ],
+        *[("TicketSearch", {"TicketCreateTimeNewerMinutes": "{}"}, h) for h in _PAST_9999],
+        *[("TicketSearch", {"TicketLastChangeTimeOlderMinutes": "{}"}, h) for h in _PAST_9999],
+    ],
+)
+def test_numbers_past_any_date_are_invalid_input(
+    lab: Emulator, gt: httpx.Client, operation: str, params: dict[str, Any], huge: str
+) -> None:
+    """Minutes or a year beyond year 9999 raised OverflowError/ValueError out of the emulator; they
+    answer as a value that is not a number does (no ticket is changed)."""
+
+    def with_value(value: str, item: Any = params) -> Any:
+        if isinstance(item, dict):
+            return {key: with_value(value, inner) for key, inner in item.items()}
+        return value if item == "{}" else item
+
+    state = lab.helpdesk.data.tickets[1].state_id
+    expected = call(gt, operation, **AGENT, **with_value("x"))
+    assert call(gt, operation, **AGENT, **with_value(huge)) == expected
+    assert lab.helpdesk.data.tickets[1].state_id == state

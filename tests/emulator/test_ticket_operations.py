@@ -82,6 +82,12 @@ def test_search_sorting(demo: Emulator) -> None:
         assert keys == sorted(keys)
         by_field = search(client, SortBy="DynamicField_OrderID", OrderBy="Up", Limit=1000)
         assert len(by_field) == 30
+        # every SortBy needs its OrderBy: the core search returns nothing otherwise ("Need valid OrderBy",
+        # Kernel/System/Ticket/TicketSearch.pm of both servers); without OrderBy the operation sends "Down"
+        assert search(client, SortBy=["Priority", "Age"], OrderBy="Down", Limit=1000) == []
+        assert search(client, SortBy=["Priority", "Age"], OrderBy=["Down"], Limit=1000) == []
+        assert search(client, SortBy=["Priority", "Age"], Limit=1000) == []
+        assert search(client, SortBy=["Priority", "Age"], OrderBy=["Down", "Down"], Limit=1000)
 
 
 def test_search_time_filters(demo: Emulator, clock: FakeClock) -> None:

@@ -381,6 +381,29 @@ def test_replies_count_as_the_servers_count_them(
         assert delivery.error.endswith(error)
 
 
+@pytest.mark.parametrize("host", ["http://127.0.0.1:abc", "http://[::1"])
+def test_a_host_that_is_no_url_fails_the_delivery_not_the_change(fresh: Any, tmp_path: Path, host: str) -> None:
+    """A bad port or bracket in Host raised httpx.InvalidURL out of the request that fired the event (the
+    TicketCreate failed although the ticket was made); it is a failed delivery, as the server records it."""
+    emulator = fresh()
+    url = "http://127.0.0.1:8000/otobo-znuny/events"
+    path = render_yaml(tmp_path, url, asynchronous=False, events=["TicketCreate"])
+    path.write_text(path.read_text(encoding="utf-8").replace("Host: http://127.0.0.1:8000", f"Host: '{host}'"))
+    emulator.load_webservice(path)
+    with make_sync_client(emulator) as client:
+        ticket = client.create_ticket(
+            TicketCreate(title="t", queue="Raw", customer_user="customer-1", article=Article(subject="s", body="b"))
+        )
+    assert ticket.id
+    [failed] = emulator.requester.failures
+    assert failed.error is not None
+    assert failed.error.startswith(
+        f"Error while performing REST 'POST' request to Controller '/otobo-znuny/events' on Host '{host}'. "
+        "Response code '500'."
+    )
+    assert failed.retry_at is not None
+
+
 def test_a_static_query_in_the_controller_is_dropped_and_missing_transport_keys_fail_at_send_time(
     fresh: Any,
     tmp_path: Path,

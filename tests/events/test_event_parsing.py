@@ -78,6 +78,9 @@ def test_an_event_without_ticket_id_has_none() -> None:
         ({"Event": {"TicketID": 1}}, "no event name"),
         ({"Event": "X", "TicketID": "3a"}, "TicketID must be a positive integer"),
         ({"Event": "X", "TicketID": 0}, "TicketID must be a positive integer"),
+        ({"Event": "X", "TicketID": "\u00b2"}, "TicketID must be a positive integer"),  # str.isdigit, int() fails
+        ({"Event": "X", "TicketID": "\u0663"}, "TicketID must be a positive integer"),  # an Arabic-Indic 3
+        ({"Event": "X", "ArticleID": "\uff17"}, "ArticleID must be a positive integer"),  # a full-width 7
         ({"Event": "X", "TicketID": True}, "TicketID must be a number"),
         ({"Event": "X", "ArticleID": [1]}, "ArticleID must be a number"),
         ({"Event": {"Event": "X"}, "Ticket": "3"}, "Ticket must be a JSON object"),

@@ -240,6 +240,11 @@ def _edit(path: str, value: Any) -> dict[str, Any]:
         ("Requester.Transport.Config.Proxy", {"UseProxy": "Yes", "ProxyHost": "http://p:3128"}, "proxy"),
         ("Requester.Transport.Type", "HTTP::SOAP", "transport 'HTTP::SOAP'"),
         ("Requester.ErrorHandling.RetryOnFailure.Type", "Other", "of type 'Other' is not emulated"),
+        ("Requester.Transport.Config.Timeout", "-5", "negative Timeout"),
+        ("Requester.Transport.Config.Timeout", "inf", "Timeout must be a number"),
+        ("Requester.ErrorHandling.RetryOnFailure.RetryIntervalMax", "inf", "RetryIntervalMax must be a number"),
+        ("Requester.ErrorHandling.RetryOnFailure.RetryPeriodMax", "1e400", "RetryPeriodMax must be a number"),
+        ("Requester.ErrorHandling.RetryOnFailure.RetryIntervalStart", "nan", "RetryIntervalStart must be a number"),
     ],
 )
 def test_what_the_emulator_cannot_reproduce_is_refused_at_load(path: str, value: Any, message: str | None) -> None:

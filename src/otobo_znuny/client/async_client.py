@@ -374,7 +374,8 @@ class OTOBOZnunyClient(ClientCore):
 
         Raises:
             RequestValidationError: a bad argument, a cursor made for another search, a search that sets
-                ``sort_by``, ``order_by``, ``limit`` or ``last_changed`` (the feed sets them); nothing is sent.
+                ``sort_by``, ``order_by``, ``limit`` or ``last_changed`` (the feed sets them) or a ``created``
+                timedelta (the feed needs datetimes there); nothing is sent.
             UnknownDynamicFieldError: the search names a dynamic field the server does not define.
             BatchFetchError: a matching ticket cannot be read and ``on_error="raise"``.
         """

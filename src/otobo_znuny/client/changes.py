@@ -196,7 +196,8 @@ def check_feed_search(search: TicketSearch | None, field: FeedField = "changed")
     Raises:
         TypeError: not a TicketSearch.
         RequestValidationError: the search sets what the feed controls (``sort_by``, ``order_by``,
-            ``limit``, and ``last_changed`` for the changes feed or ``created`` for the new-tickets feed).
+            ``limit``, and ``last_changed`` for the changes feed or ``created`` for the new-tickets feed),
+            or a ``created`` filter relative to the server's clock (a timedelta).
     """
     if search is None:
         return TicketSearch()
@@ -211,6 +212,16 @@ def check_feed_search(search: TicketSearch | None, field: FeedField = "changed")
                 f"the feed orders by the {time} time and pages and windows on it itself; leave it out "
                 "(use since=... for a start time)",
             )
+    created = search.created
+    if created is not None and (isinstance(created.newer_than, timedelta) or isinstance(created.older_than, timedelta)):
+        # a second with more than a page of changes is listed in creation-time windows
+        # (flows.complete_search), which need points in time; it would fail only then, mid-feed
+        raise RequestValidationError(
+            "search.created",
+            "the feed needs points in time here (a datetime), not a timedelta: a second with more changes "
+            "than a page is listed in windows on the creation time, which a time relative to the server's "
+            "clock cannot bound",
+        )
     return search
 
 
@@ -427,9 +438,12 @@ class _Feed:
     def second(self, second: datetime, over_until: datetime) -> Generator[Step, Any, None]:
         """Deliver every change within ``second`` (more than a page of them), in ticket-ID order."""
         search = self.window(second, second)
-        if search.created is None:  # tickets changed at `second` were created by then: no client clock needed
-            # (for the new-tickets feed the window itself is the created filter)
-            search = search.model_copy(update={"created": TimeFilter(older_than=second)})
+        created = search.created
+        if created is None or created.older_than is None:
+            # tickets changed at `second` were created by then: no client clock needed (for the
+            # new-tickets feed the window itself is the created filter; check_feed_search refused a timedelta)
+            newer = created.newer_than if created is not None else None
+            search = search.model_copy(update={"created": TimeFilter(newer_than=newer, older_than=second)})
         ids: list[int] = yield from flows.complete_search(
             search, self.make_search, page_limit=self.search_page_size, tz=self.tz
         )

@@ -18,13 +18,14 @@ from typing import Any
 from otobo_znuny.emulator import dynamic_fields
 from otobo_znuny.emulator.operations.ticket_get import article_to_wire, ticket_to_wire
 from otobo_znuny.emulator.state import Agent, Article, Helpdesk
+from otobo_znuny.emulator.wire import is_digits
 
 __all__ = ["deep_ticket"]
 
 
 def _id(value: Any) -> int | None:
     text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if is_digits(text) else None
 
 
 def _article(helpdesk: Helpdesk, article: Article, number: int, *, attachments: bool) -> dict[str, Any]:

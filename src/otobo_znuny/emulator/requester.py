@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import queue
 import random
 import re
@@ -163,9 +164,12 @@ def _number(value: Any, what: str, name: str, *, allow_empty: bool = True) -> fl
     if text == "" and allow_empty:
         return None
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
-        raise ValueError(f"web service {name!r}: {what} must be a number, got {value!r}") from None
+        number = math.nan
+    if not math.isfinite(number):  # "inf", "nan", "1e400": int() of it would fail (OverflowError) later
+        raise ValueError(f"web service {name!r}: {what} must be a number, got {value!r}")
+    return number
 
 
 def _retry_rules(name: str, requester: Mapping[str, Any]) -> tuple[RetryRule, ...]:
@@ -219,8 +223,9 @@ def _check_transport(name: str, config: Mapping[str, Any]) -> None:
     if isinstance(x509, dict) and x509.get("UseX509") == "Yes":
         raise ValueError(f"web service {name!r}: X509 client certificates are not emulated")
     timeout = config.get("Timeout")
-    if is_string_with_data(timeout):
-        _number(timeout, "Timeout", name)
+    if is_string_with_data(timeout) and (_number(timeout, "Timeout", name) or 0) < 0:
+        # the socket layer refuses it: sending would raise out of the request that fired the event
+        raise ValueError(f"web service {name!r}: a negative Timeout ({timeout!r}) is not emulated")
 
 
 def requester_from_config(name: str, config: Mapping[str, Any]) -> RequesterConfig | None:
@@ -553,13 +558,20 @@ class EventRequester:
             if str(name).lower() not in quirks.protected_headers | {"content-length", "host"}:
                 headers = {key: val for key, val in headers.items() if key.lower() != str(name).lower()}
                 headers[str(name)] = str(value)
-        request = httpx.Request(
-            command,
-            url,
-            content=encode_json(ordered, sort_keys=False),
-            headers=headers,
-            extensions={"timeout": httpx.Timeout(float(str(config["Timeout"]))).as_dict()},
-        )
+        try:
+            request = httpx.Request(
+                command,
+                url,
+                content=encode_json(ordered, sort_keys=False),
+                headers=headers,
+                extensions={"timeout": httpx.Timeout(float(str(config["Timeout"]))).as_dict()},
+            )
+        except httpx.InvalidURL as exc:  # a bad port or bracket in Host: LWP answers an internal 500 as well
+            raise _SendFailure(
+                f"Error while performing REST '{command}' request to Controller '{controller}' on Host "
+                f"'{config['Host']}'. Response code '500'. (InvalidURL: {exc})",
+                stage=stage,
+            ) from None
         return _Prepared(request, controller, str(config["Host"]))
 
     def _payload(self, job: _Job) -> dict[str, Any]:

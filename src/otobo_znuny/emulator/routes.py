@@ -10,6 +10,7 @@ from urllib.parse import unquote
 
 from otobo_znuny._yaml_import import import_yaml
 from otobo_znuny.emulator.requester import RequesterConfig, requester_from_config
+from otobo_znuny.emulator.wire import is_digits
 
 #: Operation types the emulator implements.
 SUPPORTED_TYPES = (
@@ -111,7 +112,7 @@ def webservice_from_config(name: str, config: dict[str, Any]) -> WebService:
         routes.append(Route(op_name, op_type, methods, route, pattern, names))
     max_length_raw = transport.get("MaxLength")
     max_length_text = str(max_length_raw or "")
-    max_length = int(max_length_text) if max_length_text.isdigit() else None
+    max_length = int(max_length_text) if is_digits(max_length_text) else None
     return WebService(name=name, routes=routes, max_length=max_length, requester=requester)
 
 

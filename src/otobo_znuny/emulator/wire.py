@@ -86,6 +86,12 @@ def encode_json(data: Any, *, sort_keys: bool = True) -> bytes:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode("utf-8")
 
 
+def is_digits(text: str) -> bool:
+    """Whether ``text`` is a non-empty run of ASCII digits (``str.isdigit`` also takes ``"²"``, which
+    ``int()`` refuses, and ``"١"``, which it reads as 1: an ID such as ``"١"`` names no object here)."""
+    return text.isascii() and text.isdigit()
+
+
 def is_true(value: Any) -> bool:
     """Perl truth: ``0``, ``"0"``, ``""``, ``None`` (and empty containers) are false."""
     if value is None:

@@ -15,10 +15,13 @@ IDs arrive as JSON numbers or strings (Perl scalars); both are accepted. Standar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+_DIGITS = re.compile(r"[0-9]+")
 
 __all__ = ["InvalidEventBody", "TicketEvent", "parse_event"]
 
@@ -73,7 +76,7 @@ def _object_id(data: Mapping[str, Any], key: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise InvalidEventBody(f"{key} must be a number or a string of digits, got {type(value).__name__}")
     text = str(value).strip()
-    if not text.isdigit() or int(text) <= 0:
+    if not _DIGITS.fullmatch(text) or int(text) <= 0:  # ASCII only: str.isdigit takes "²" (int() fails) and "٣"
         raise InvalidEventBody(f"{key} must be a positive integer, got {value!r}")
     return int(text)
 

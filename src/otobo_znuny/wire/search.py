@@ -158,8 +158,12 @@ def ticket_search_to_wire(search: TicketSearch, *, tz: tzinfo) -> dict[str, Any]
     if search.sort_by:
         sort = [s.value if hasattr(s, "value") else s for s in search.sort_by]
         wire["SortBy"] = sort[0] if len(sort) == 1 else sort
-    if search.order_by:
+    if search.order_by or len(search.sort_by) > 1:
+        # the core search takes OrderBy index by index and returns nothing for a SortBy without its
+        # OrderBy ("Need valid OrderBy", Kernel/System/Ticket/TicketSearch.pm of Znuny 7 and OTOBO 11):
+        # every sort key gets one, the last given (or the default Down) for those left out
         order = [o.value for o in search.order_by]
+        order += [order[-1] if order else "Down"] * (len(search.sort_by) - len(order))
         wire["OrderBy"] = order[0] if len(order) == 1 else order
     if search.search_in_archive:
         wire["SearchInArchive"] = search.search_in_archive

@@ -22,7 +22,7 @@ from otobo_znuny.emulator.state import (
     password_hash,
     password_matches,
 )
-from otobo_znuny.emulator.wire import as_str, charset_of, is_string_with_data
+from otobo_znuny.emulator.wire import as_str, charset_of, is_digits, is_string_with_data
 
 #: SysConfig ``CustomerPanelUserID``: writes of customers are attributed to this agent.
 CUSTOMER_PANEL_USER_ID = 1
@@ -178,7 +178,7 @@ def _by_id_or_name(table: dict[int, Any], data: dict[str, Any], id_key: str, nam
     """The ID wins when both are given (validation order of the Perl code)."""
     if is_string_with_data(data.get(id_key)):
         raw = as_str(data[id_key])
-        item = table.get(int(raw)) if raw.isdigit() else None
+        item = table.get(int(raw)) if is_digits(raw) else None
     elif is_string_with_data(data.get(name_key)):
         name = as_str(data[name_key])
         item = next((x for x in table.values() if x.name == name), None)
@@ -212,7 +212,7 @@ def lookup_type(helpdesk: Helpdesk, data: dict[str, Any]) -> Named | None:
 def lookup_agent(helpdesk: Helpdesk, data: dict[str, Any], id_key: str, name_key: str) -> Agent | None:
     if is_string_with_data(data.get(id_key)):
         raw = as_str(data[id_key])
-        agent = helpdesk.data.agents.get(int(raw)) if raw.isdigit() else None
+        agent = helpdesk.data.agents.get(int(raw)) if is_digits(raw) else None
     elif is_string_with_data(data.get(name_key)):
         agent = helpdesk.agent_by_login(as_str(data[name_key]))
     else:
@@ -225,7 +225,7 @@ def lookup_lock(data: dict[str, Any]) -> int | None:
 
     if is_string_with_data(data.get("LockID")):
         raw = as_str(data["LockID"])
-        return int(raw) if raw.isdigit() and int(raw) in LOCKS else None
+        return int(raw) if is_digits(raw) and int(raw) in LOCKS else None
     if is_string_with_data(data.get("Lock")):
         name = as_str(data["Lock"])
         return next((i for i, n in LOCKS.items() if n == name), None)

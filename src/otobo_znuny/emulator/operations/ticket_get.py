@@ -18,7 +18,7 @@ from otobo_znuny.emulator.state import (
     epoch,
     fmt_time,
 )
-from otobo_znuny.emulator.wire import OperationError, as_list, as_str, is_string_with_data, is_true
+from otobo_znuny.emulator.wire import OperationError, as_list, as_str, is_digits, is_string_with_data, is_true
 
 P = "TicketGet"
 _ID = re.compile(r"^[1-9]\d*$")
@@ -233,7 +233,7 @@ def run(helpdesk: Helpdesk, params: dict[str, Any]) -> dict[str, Any]:
     contents_flag = is_true(contents) or contents is None
     sender_types = [as_str(s) for s in as_list(params.get("ArticleSenderType")) if is_string_with_data(s)]
     limit_raw = as_str(params.get("ArticleLimit"))
-    limit = int(limit_raw) if limit_raw.isdigit() else 0
+    limit = int(limit_raw) if is_digits(limit_raw) else 0
     descending = limit > 0 and as_str(params.get("ArticleOrder")).upper() == "DESC"
 
     result = []

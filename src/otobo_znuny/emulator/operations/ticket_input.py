@@ -37,7 +37,7 @@ from otobo_znuny.emulator.state import (
     DynamicFieldDef,
     Helpdesk,
 )
-from otobo_znuny.emulator.wire import OperationError, OperationFault, as_str, is_string_with_data, is_true
+from otobo_znuny.emulator.wire import OperationError, OperationFault, as_str, is_digits, is_string_with_data, is_true
 
 AUTO_RESPONSE_TYPES = ("auto reply", "auto reject", "auto follow up", "auto reply/new ticket", "auto remove")
 
@@ -57,14 +57,17 @@ def pending_time(prefix: str, value: Any, now: datetime) -> datetime:
         raise error
     parts = {k: as_str(v).strip() for k, v in value.items()}
     if "Diff" in parts:
-        if len(parts) != 1 or not parts["Diff"].isdigit():
+        if len(parts) != 1 or not is_digits(parts["Diff"]):
             raise error
-        return now + timedelta(minutes=int(parts["Diff"]))
+        try:
+            return now + timedelta(minutes=int(parts["Diff"]))
+        except OverflowError:  # past year 9999: no time the server could store either
+            raise error from None
     keys = ("Year", "Month", "Day", "Hour", "Minute")
-    if any(not parts.get(k, "").isdigit() for k in keys):
+    if any(not is_digits(parts.get(k, "")) for k in keys):
         raise error
     year, month, day, hour, minute = (int(parts[k]) for k in keys)
-    if not (1 <= month <= 12 and hour < 24 and minute < 60 and year >= 1970):
+    if not (1 <= month <= 12 and hour < 24 and minute < 60 and 1970 <= year <= 9999):
         raise error
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise error
@@ -118,7 +121,7 @@ def lookup_service(helpdesk: Helpdesk, ticket: dict[str, Any], customer: str) ->
     services = helpdesk.data.services
     if is_string_with_data(ticket.get("ServiceID")):
         raw = as_str(ticket["ServiceID"])
-        service = services.get(int(raw)) if raw.isdigit() else None
+        service = services.get(int(raw)) if is_digits(raw) else None
     else:
         name = as_str(ticket.get("Service"))
         service = next((s for s in services.values() if s.name == name), None)
@@ -136,7 +139,7 @@ def check_sla(
     slas = helpdesk.data.slas
     if is_string_with_data(ticket.get("SLAID")):
         raw = as_str(ticket["SLAID"])
-        sla = slas.get(int(raw)) if raw.isdigit() else None
+        sla = slas.get(int(raw)) if is_digits(raw) else None
     else:
         name = as_str(ticket.get("SLA"))
         sla = next((s for s in slas.values() if s.name == name), None)
@@ -226,7 +229,7 @@ def check_article(
         ids = article[attribute] if isinstance(article[attribute], list) else [article[attribute]]
         for user_id in ids:
             text = as_str(user_id)
-            if not text.isdigit() or int(text) not in helpdesk.data.agents:
+            if not is_digits(text) or int(text) not in helpdesk.data.agents:
                 raise _invalid(prefix, f"Article->{attribute} UserID={text} parameter is invalid!")
     visible_raw = article.get("IsVisibleForCustomer")
     visible = 1 if visible_raw is None else (1 if is_true(visible_raw) else 0)
@@ -253,7 +256,7 @@ def check_article(
 def _lookup_id(data: dict[str, Any], id_key: str, name_key: str, table: dict[int, str]) -> int | None:
     if is_true(data.get(id_key)):
         raw = as_str(data[id_key])
-        return int(raw) if raw.isdigit() and int(raw) in table else None
+        return int(raw) if is_digits(raw) and int(raw) in table else None
     if is_true(data.get(name_key)):
         name = as_str(data[name_key])
         return next((i for i, n in table.items() if n == name), None)

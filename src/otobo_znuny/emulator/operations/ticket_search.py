@@ -12,7 +12,7 @@ from typing import Any
 
 from otobo_znuny.emulator.operations.common import Caller, authenticate, ticket_permission
 from otobo_znuny.emulator.state import LOCKS, STATE_TYPES, Article, DynamicFieldDef, Helpdesk, Ticket, parse_time
-from otobo_znuny.emulator.wire import OperationError, as_list, as_str, is_string_with_data, is_true
+from otobo_znuny.emulator.wire import OperationError, as_list, as_str, is_digits, is_string_with_data, is_true
 
 P = "TicketSearch"
 DEFAULT_LIMIT = 500
@@ -252,7 +252,10 @@ class _Search:
             if suffix.endswith("Minutes"):
                 if not re.fullmatch(r"-?\d+", text):
                     raise NoResult
-                point = self.now - timedelta(minutes=int(text))
+                try:
+                    point = self.now - timedelta(minutes=int(text))
+                except OverflowError:  # beyond the years 1-9999: invalid input, as for a non-number
+                    raise NoResult from None
             else:
                 parsed = parse_time(text)
                 if parsed is None:
@@ -464,7 +467,9 @@ def _sort(helpdesk: Helpdesk, tickets: list[Ticket], params: dict[str, Any]) -> 
         if name not in SORT_KEYS:
             raise NoResult
         keys.append(key_funcs.get(name, lambda t: 0))
-    if any(o not in ("Up", "Down") for o in order_by):
+    if any(o not in ("Up", "Down") for o in order_by) or len(order_by) < len(sort_by):
+        # each SortBy needs its OrderBy: "Need valid OrderBy" returns nothing (Kernel/System/Ticket/TicketSearch.pm,
+        # Znuny 7 and OTOBO 11, `$OrderByArray[$Count] ne 'Down' && ... ne 'Up'`)
         raise NoResult
     # sort by the last key first (stable sorts compose); ties fall back to the ticket ID
     first_down = order_by[0] == "Down"
@@ -481,7 +486,7 @@ def run(helpdesk: Helpdesk, params: dict[str, Any]) -> dict[str, Any]:
     if caller is None:
         raise OperationError(f"{P}.AuthFail", f"{P}: Authorization failing!")
     limit_raw = as_str(params.get("Limit"))
-    limit = int(limit_raw) if limit_raw.isdigit() and int(limit_raw) > 0 else DEFAULT_LIMIT
+    limit = int(limit_raw) if is_digits(limit_raw) and int(limit_raw) > 0 else DEFAULT_LIMIT
     search = _Search(helpdesk, caller, params)
     try:
         search.build()

@@ -28,7 +28,7 @@ from otobo_znuny.emulator.operations.ticket_input import (
     pending_time,
 )
 from otobo_znuny.emulator.state import Helpdesk, Ticket
-from otobo_znuny.emulator.wire import OperationError, as_str, is_true
+from otobo_znuny.emulator.wire import OperationError, as_str, is_digits, is_true
 
 P = "TicketUpdate"
 
@@ -46,7 +46,7 @@ def _find_ticket(helpdesk: Helpdesk, params: dict[str, Any]) -> Ticket | None:
     if is_true(params.get("TicketNumber")):
         return helpdesk.ticket_by_number(as_str(params["TicketNumber"]))
     raw = as_str(params.get("TicketID"))
-    return helpdesk.data.tickets.get(int(raw)) if raw.isdigit() else None
+    return helpdesk.data.tickets.get(int(raw)) if is_digits(raw) else None
 
 
 def run(helpdesk: Helpdesk, params: Any) -> dict[str, Any]:
