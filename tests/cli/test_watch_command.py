@@ -196,3 +196,15 @@ def test_an_unknown_dynamic_field_column_is_refused_not_printed_as_null(cli: Cli
     known = cli(*args, "--fields", "id,dynamic_fields.OrderID")
     assert known.exit_code == 0, known.stderr
     assert all("dynamic_fields.OrderID" in json.loads(line)["ticket"] for line in known.stdout.splitlines())
+
+
+def test_a_relative_created_filter_is_refused_in_flag_terms(cli: Cli, emulator: Emulator) -> None:
+    """The feed needs points in time for --created-after (an age such as 1d cannot bound its windows)."""
+    sent = emulator.counters.total
+    result = cli("ticket", "watch", "--once", "--created-after", "1d")
+    assert result.exit_code == 5
+    assert "--created-after/--created-before" in result.stderr
+    assert "not an age such as 1d" in result.stderr
+    assert "since=" not in result.stderr
+    assert "timedelta" not in result.stderr
+    assert emulator.counters.total == sent

@@ -65,6 +65,9 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("log in with use_session=True or use a layout with POST routes", "use --layout post"),
     ("to search by pattern use TicketSearch(ticket_numbers=[...])", "to search by pattern use ticket search --number"),
     ("give TicketUpdate(id=...)", "give the ticket ID"),
+    ("(use since=... for a start time)", "(use --since for a start time)"),
+    ("or with since=..., for a new search", "or with --since, for a new search"),
+    ("(a datetime), not a timedelta", "(a date or time), not an age such as 1d"),
 )
 _OPERATION_MAP = re.compile(r"add TicketOperation\.\w+ to operation_url_map")
 _IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # snake_case names never occur as English words

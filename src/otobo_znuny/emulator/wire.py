@@ -93,7 +93,8 @@ def is_digits(text: str) -> bool:
 
 
 def is_true(value: Any) -> bool:
-    """Perl truth: ``0``, ``"0"``, ``""``, ``None`` (and empty containers) are false."""
+    """Perl truth: ``0``, ``"0"``, ``""`` and ``None`` are false; a list or dict (a reference in Perl)
+    is true, even when empty."""
     if value is None:
         return False
     if isinstance(value, str):
