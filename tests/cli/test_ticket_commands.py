@@ -23,7 +23,13 @@ from .conftest import FIXED_NOW, Cli
 
 
 def dumped(models: Sequence[BaseModel]) -> list[dict[str, Any]]:
-    return [model.model_dump(mode="json") for model in models]
+    """The library's tickets as the CLI prints them without --attachments: articles without the
+    ``attachments`` key (they were not fetched, so an empty list would say "none")."""
+    records = [model.model_dump(mode="json") for model in models]
+    for record in records:
+        for article in record.get("articles", []):
+            del article["attachments"]
+    return records
 
 
 # ---- get -------------------------------------------------------------------------------------------
@@ -50,6 +56,27 @@ def test_get_with_attachments_prints_base64_content(cli: Cli, library: OTOBOZnun
     attachment = printed[0]["articles"][0]["attachments"][0]
     assert attachment["filename"] == expected.filename
     assert base64.b64decode(attachment["content"]) == expected.content
+
+
+def test_attachments_are_left_out_unless_fetched_not_shown_as_none(cli: Cli, tmp_path: Path) -> None:
+    """Ticket 1's first article has a screenshot; without --attachments it was not fetched, so the
+    article has no ``attachments`` key rather than an empty list (get, search --fetch, export, create)."""
+    without = cli.json("ticket", "get", "1")
+    assert "attachments" not in without[0]["articles"][0]
+    fetched = cli.json("ticket", "get", "1", "--attachments")
+    assert [a["filename"] for a in fetched[0]["articles"][0]["attachments"]] == ["screenshot.png"]
+    searched = cli.json("ticket", "search", "--number", without[0]["number"], "--fetch", "--articles")
+    assert "attachments" not in searched[0]["articles"][0]
+    out = tmp_path / "export.jsonl"
+    assert cli("ticket", "export", "--number", without[0]["number"], "--articles", "--out", str(out)).exit_code == 0
+    assert "attachments" not in json.loads(out.read_text())["articles"][0]
+    attachment = tmp_path / "note.txt"
+    attachment.write_text("hello")
+    created = cli.json(
+        "ticket", "create", "--title", "x", "--queue", "Raw", "--customer-user", "dave", "--body", "y",
+        "--attach", str(attachment),
+    )  # fmt: skip
+    assert "attachments" not in created["articles"][0]
 
 
 def test_get_reports_unreadable_ids_and_prints_the_rest(cli: Cli, library: OTOBOZnunySyncClient) -> None:
@@ -242,7 +269,7 @@ def test_update_changes_state_field_and_pending_time(cli: Cli, library: OTOBOZnu
         "ticket", "update", "3", "--state", "pending reminder", "--pending-in", "2h", "--df", "OrderID=ORD-77"
     )
     stored = library.get_ticket(3)
-    assert printed == stored.model_dump(mode="json")
+    assert printed == dumped([stored])[0]
     assert str(stored.state) == "pending reminder"
     assert stored.pending_until == FIXED_NOW + timedelta(hours=2)
     assert stored.dynamic_fields["OrderID"] == "ORD-77"

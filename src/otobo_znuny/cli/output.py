@@ -44,6 +44,7 @@ __all__ = [
     "print_articles",
     "print_result",
     "project",
+    "ticket_json",
     "to_jsonable",
 ]
 
@@ -93,6 +94,17 @@ def to_jsonable(value: Any) -> Any:
     from pydantic_core import to_jsonable_python
 
     return to_jsonable_python(_plain(value), bytes_mode="base64")
+
+
+def ticket_json(ticket: Any, *, attachments: bool) -> Any:
+    """A ticket as JSON values. Without ``attachments`` (they were not fetched) its articles carry no
+    ``attachments`` key: an empty list would read as "this article has none"."""
+    record = to_jsonable(ticket)
+    if not attachments and isinstance(record, dict):
+        for article in record.get("articles") or []:
+            if isinstance(article, dict):
+                article.pop("attachments", None)
+    return record
 
 
 def parse_fields(text: str | None, model: type[BaseModel] | None, *, extra: Sequence[str] = ()) -> list[str] | None:

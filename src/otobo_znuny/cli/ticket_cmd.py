@@ -182,14 +182,18 @@ def _listed_dynamic_fields(tickets: list[Ticket]) -> list[str] | None:
     return list(tickets[0].dynamic_fields) if tickets else None
 
 
-def _print_tickets(tickets: list[Ticket], output: OutputFormat | None, columns: list[str] | None) -> None:
-    """Print tickets; a table is followed by the articles as readable text."""
-    from otobo_znuny.cli.output import check_dynamic_field_columns, print_articles, print_result
+def _print_tickets(
+    tickets: list[Ticket], output: OutputFormat | None, columns: list[str] | None, *, attachments: bool = False
+) -> None:
+    """Print tickets; a table is followed by the articles as readable text. Articles show
+    ``attachments`` only when they were fetched (``attachments``)."""
+    from otobo_znuny.cli.output import check_dynamic_field_columns, print_articles, print_result, ticket_json
 
     check_dynamic_field_columns(columns, _listed_dynamic_fields(tickets))
-    print_result(tickets, output, fields=columns, columns=TICKET_COLUMNS)
+    records = [ticket_json(ticket, attachments=attachments) for ticket in tickets]
+    print_result(records, output, fields=columns, columns=TICKET_COLUMNS)
     if choose_format(output) is OutputFormat.TABLE and columns is None:
-        print_articles(tickets)
+        print_articles(records)
 
 
 def _attachment_lines(attachments: list[Attachment]) -> list[str]:
@@ -246,12 +250,12 @@ def get_command(
         try:
             tickets = command.run(fetch)
         except BatchFetchError as error:
-            _print_tickets(error.tickets, output, columns)
+            _print_tickets(error.tickets, output, columns, attachments=attachments)
             long_ids = [i for i, e in error.failed.items() if isinstance(e, AccessDeniedError) and len(str(i)) >= 10]
             if long_ids:
                 sys.stderr.write(f"hint: {long_ids[0]} looks like a ticket number: ticket get --number {long_ids[0]}\n")
             raise
-        _print_tickets(tickets, output, columns)
+        _print_tickets(tickets, output, columns, attachments=attachments)
 
 
 @ticket_app.command("search")
@@ -339,7 +343,7 @@ def create_command(
     """Create a ticket with a first article; prints the created ticket (one object). Each attached file
     is listed on stderr as the server stored it."""
     from otobo_znuny.cli.inputs import dynamic_field_values, id_or_name, load_attachments, read_body
-    from otobo_znuny.cli.output import parse_fields, print_result
+    from otobo_znuny.cli.output import parse_fields, print_result, ticket_json
     from otobo_znuny.models import Article, Ticket, TicketCreate
 
     with client_command(ctx) as command:
@@ -369,7 +373,7 @@ def create_command(
         created, lines = command.run(create)
         for line in lines:
             sys.stderr.write(line + "\n")
-        print_result(created, output, fields=columns, columns=TICKET_COLUMNS)
+        print_result(ticket_json(created, attachments=False), output, fields=columns, columns=TICKET_COLUMNS)
 
 
 async def _stored_attachments(
@@ -413,7 +417,7 @@ def update_command(
 ) -> None:
     """Change a ticket; only the given options change. Prints the updated ticket (one object)."""
     from otobo_znuny.cli.inputs import dynamic_field_values, id_or_name, parse_duration, parse_moment
-    from otobo_znuny.cli.output import parse_fields, print_result
+    from otobo_znuny.cli.output import parse_fields, print_result, ticket_json
     from otobo_znuny.errors import RequestValidationError
     from otobo_znuny.models import Ticket, TicketUpdate
 
@@ -454,7 +458,7 @@ def update_command(
             )
         update = TicketUpdate.model_validate({"id": ticket_id, **changes})
         updated = command.run(lambda client: client.update_ticket(update))
-        print_result(updated, output, fields=columns, columns=TICKET_COLUMNS)
+        print_result(ticket_json(updated, attachments=False), output, fields=columns, columns=TICKET_COLUMNS)
 
 
 @ticket_app.command("note")
@@ -686,6 +690,7 @@ def export_command(
         check_article_columns,
         check_dynamic_field_columns,
         parse_fields,
+        ticket_json,
     )
     from otobo_znuny.models import Ticket
 
@@ -709,7 +714,7 @@ def export_command(
                 ):
                     if count == 0:
                         check_dynamic_field_columns(columns, list(ticket.dynamic_fields))
-                    writer.write(ticket)
+                    writer.write(ticket_json(ticket, attachments=False))
                     count += 1
             return target.finish(count)
 
@@ -859,6 +864,6 @@ def watch_command(
 
 def to_ticket_record(ticket: Ticket, columns: list[str] | None) -> Any:
     """The ticket as printed by ``ticket export``: JSON values, reduced to ``--fields``."""
-    from otobo_znuny.cli.output import project, to_jsonable
+    from otobo_znuny.cli.output import project, ticket_json
 
-    return project(to_jsonable(ticket), columns)
+    return project(ticket_json(ticket, attachments=False), columns)
