@@ -208,6 +208,8 @@ def test_moments_and_ages() -> None:
 def test_ids_names_and_sort_fields() -> None:
     assert id_or_name("12") == 12
     assert id_or_name("3 normal") == "3 normal"
+    assert id_or_name("²") == "²"  # a digit to str.isdigit, but no number: a name, not a crash
+    assert id_or_name("٣") == "٣"  # not the ID 3
     assert sort_field("created") is SortField.CREATED
     assert sort_field("DynamicField_OrderID") == "DynamicField_OrderID"
 

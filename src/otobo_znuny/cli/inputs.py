@@ -37,7 +37,7 @@ _DURATION = re.compile(r"^\s*(?:(\d+)w)?\s*(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m
 def id_or_name(value: str) -> int | str:
     """``"5"`` -> the ID 5, anything else -> a name (for queues, states, priorities, types, owners)."""
     text = value.strip()
-    return int(text) if text.isdigit() else text
+    return int(text) if text.isascii() and text.isdigit() else text  # "²".isdigit() is True, int("²") fails
 
 
 def _pairs(items: Sequence[str], option: str) -> list[tuple[str, str]]:

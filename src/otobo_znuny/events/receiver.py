@@ -226,7 +226,7 @@ class EventReceiver:
             raise _Refusal(403, "wrong credentials: the secret does not match this receiver's")
         lookup = dict(headers)
         declared = lookup.get("content-length", "").strip()
-        if declared.isdigit() and int(declared) > self.max_body_bytes:
+        if declared.isascii() and declared.isdigit() and int(declared) > self.max_body_bytes:
             raise _Refusal(413, f"body of {declared} bytes is over the limit of {self.max_body_bytes}")
         media = lookup.get("content-type", "").split(";", 1)[0].strip().lower()
         if media and media != "application/json" and not media.endswith("+json"):

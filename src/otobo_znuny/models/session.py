@@ -20,7 +20,8 @@ class SessionInfo(DomainModel):
     def user_id(self) -> int | None:
         """The numeric user ID, when present."""
         value = self.data.get("UserID")
-        return int(value) if value not in (None, "") and str(value).isdigit() else None
+        text = str(value)
+        return int(text) if value not in (None, "") and text.isascii() and text.isdigit() else None
 
     @property
     def user_login(self) -> str | None:
