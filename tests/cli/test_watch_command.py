@@ -173,12 +173,20 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_position(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        # A process started in the background of a non-interactive shell inherits SIGINT ignored, and
+        # Python then installs no Ctrl-C handler: give the command line the default a terminal gives.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
-    printed = [json.loads(process.stdout.readline()) for _ in range(30)]
-    time.sleep(0.5)  # it is polling now
-    process.send_signal(signal.SIGINT)
-    rest, errors = process.communicate(timeout=30)
+    try:
+        printed = [json.loads(process.stdout.readline()) for _ in range(30)]
+        time.sleep(0.5)  # it is polling now
+        process.send_signal(signal.SIGINT)
+        rest, errors = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:  # fail here, without a stray process warning in a later test
+            process.kill()
+            process.communicate()
     assert process.returncode == 130, errors
     assert rest == ""
     assert "stopped (Ctrl-C); the position is kept in" in errors
