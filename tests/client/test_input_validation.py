@@ -262,6 +262,22 @@ def test_pending_state_accepts_datetime_or_timedelta() -> None:
     assert TicketUpdate(id=1, state="pending reminder", pending_time=datetime(2030, 1, 1, 9, 30)).pending_time
 
 
+async def test_a_pending_time_without_a_state_is_refused_not_ignored() -> None:
+    """The server validates a PendingTime sent without a state change and ignores it (CONTRACT.md
+    TicketUpdate "Pending"): update_ticket would return the ticket unchanged."""
+    from otobo_znuny.emulator import Emulator
+    from otobo_znuny.testing import make_async_client
+
+    emulator = Emulator.from_seed("demo")
+    async with make_async_client(emulator) as client:
+        sent = emulator.counters.total
+        with pytest.raises(RequestValidationError) as caught:
+            await client.update_ticket(TicketUpdate(id=1, pending_time=timedelta(hours=2)))
+        assert caught.value.field == "pending_time"
+        assert "state" in caught.value.problem
+        assert emulator.counters.total == sent
+
+
 @pytest.mark.parametrize("given", ["", "   "])
 async def test_an_empty_session_id_is_refused_and_never_means_the_clients_own(given: str) -> None:
     """``remove_session("")`` (an unset variable) used to remove the client's own session."""

@@ -389,7 +389,8 @@ class TicketUpdate(_TicketWrite):
     non-empty ``customer_id``, because the server changes the customer only when one of the two is
     non-empty) and dynamic fields (``dynamic_fields={"OrderID": CLEAR}``). ``customer_id`` needs
     ``customer_user`` in the same update, because the server clears a customer user that is not sent
-    along. A pending state needs ``pending_time``. These rules are checked by :meth:`check_sendable`
+    along. A pending state needs ``pending_time``, and ``pending_time`` needs ``state`` (the server
+    ignores a PendingTime without a state change). These rules are checked by :meth:`check_sendable`
     before anything is sent, not when the model is built.
     """
 
@@ -448,6 +449,12 @@ class TicketUpdate(_TicketWrite):
         state = self.state
         if state is not None and state.name and state.name.lower().startswith("pending") and self.pending_time is None:
             raise RequestValidationError("state", f"{state.name!r} is a pending state and needs pending_time")
+        if self.pending_time is not None and state is None:  # CONTRACT.md TicketUpdate "Pending"
+            raise RequestValidationError(
+                "pending_time",
+                "the server sets a pending time only together with a state change and ignores it alone: give "
+                "the pending state too (e.g. state='pending reminder')",
+            )
         _check_articles(self.article, self.articles)
 
 
