@@ -66,7 +66,7 @@ MIME_FIELDS = {
 }
 """Article-content keys and what they search. ``MIMEBase_AttachmentName`` is searchable while
 ``Ticket::Article::Backend::MIMEBase::IndexAttachmentNames`` is on, its default (OTOBO 11
-``Kernel/Config/Files/XML/Ticket.xml``; ``ArticleSearchableFieldsList`` in ``MIMEBase.pm``)."""
+``Kernel/Config/Files/XML/Ticket.xml``; ``BackendSearchableFieldsGet`` in ``MIMEBase.pm``)."""
 DF_OPERATORS = (
     "Equals",
     "Like",
