@@ -452,7 +452,7 @@ class TicketUpdate(_TicketWrite):
         if self.pending_time is not None and state is None:  # CONTRACT.md TicketUpdate "Pending"
             raise RequestValidationError(
                 "pending_time",
-                "the server sets a pending time only together with a state change and ignores it alone: give "
+                "the server sets a pending time only with a state change and ignores it alone: give "
                 "the pending state too (e.g. state='pending reminder')",
             )
         _check_articles(self.article, self.articles)
